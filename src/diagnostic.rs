@@ -1,0 +1,259 @@
+//! Diagnostics: problems the user can fix, each with a position in a file and a hint.
+//!
+//! Positions are stored as byte ranges; a [`LineIndex`] turns them into 1-based line and
+//! character column only when a report is printed (`path:line:col`), as compilers do.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// Stops the build; exit code 1.
+    Error,
+    /// Worth knowing; the build goes on.
+    Warning,
+}
+
+/// Where in which file a diagnostic points.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Label {
+    /// The file, as the user named it (relative paths stay relative).
+    pub path: PathBuf,
+    /// Byte range in the file; empty ranges point between two bytes.
+    pub range: Range<usize>,
+}
+
+/// One problem found in the user's input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// One line, lowercase start, no trailing period; names in backticks.
+    pub message: String,
+    /// The position, when there is one.
+    pub label: Option<Label>,
+    /// What to do about it.
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error with a message and no position yet.
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            message: message.into(),
+            label: None,
+            help: None,
+        }
+    }
+
+    /// A warning with a message and no position yet.
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    /// Points the diagnostic at `range` in `path`.
+    pub fn at(mut self, path: impl Into<PathBuf>, range: Range<usize>) -> Self {
+        self.label = Some(Label {
+            path: path.into(),
+            range,
+        });
+        self
+    }
+
+    /// Adds a hint saying what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// Diagnostics together with the text of the files they point into.
+#[derive(Debug, Default, Clone)]
+pub struct Report {
+    /// All findings, in the order they were found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files the findings point into.
+    pub sources: SourceMap,
+}
+
+impl Report {
+    /// Whether any finding is an error.
+    pub fn has_errors(&self) -> bool {
+        self.count(Severity::Error) > 0
+    }
+
+    /// How many findings have the given severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+
+    /// Adds one finding.
+    pub fn push(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// Renders every finding, rustc style, with the source line and a caret.
+    pub fn render(&self) -> String {
+        let mut out = String::new();
+        for d in &self.diagnostics {
+            out.push_str(&render_one(d, &self.sources));
+        }
+        out
+    }
+}
+
+/// The bytes of each file a diagnostic may point into.
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: BTreeMap<PathBuf, Vec<u8>>,
+}
+
+impl SourceMap {
+    /// Remembers the content of `path`.
+    pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
+        self.files.insert(path.into(), bytes.into());
+    }
+
+    /// The content of `path`, if remembered.
+    pub fn get(&self, path: &Path) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+}
+
+/// Line starts of one file, for turning byte offsets into line and column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    /// Indexes the line starts of `bytes`.
+    pub fn new(bytes: &[u8]) -> Self {
+        let mut starts = vec![0];
+        starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        LineIndex { starts }
+    }
+
+    /// 1-based line and 1-based column (in characters) of byte `offset` of `bytes`.
+    pub fn line_col(&self, bytes: &[u8], offset: usize) -> (usize, usize) {
+        let offset = offset.min(bytes.len());
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let prefix = &bytes[self.starts[line]..offset];
+        let col = String::from_utf8_lossy(prefix).chars().count() + 1;
+        (line + 1, col)
+    }
+
+    /// Byte range of line `line` (1-based) without its line break.
+    pub fn line_range(&self, bytes: &[u8], line: usize) -> Range<usize> {
+        let start = self.starts[line - 1];
+        let mut end = self
+            .starts
+            .get(line)
+            .map_or(bytes.len(), |&next| next - 1);
+        if end > start && bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        start..end
+    }
+}
+
+/// `path:line:col` of a label, or just the path when its file is not in the map.
+pub fn location(label: &Label, sources: &SourceMap) -> String {
+    match sources.get(&label.path) {
+        Some(bytes) => {
+            let (line, col) = LineIndex::new(bytes).line_col(bytes, label.range.start);
+            format!("{}:{line}:{col}", label.path.display())
+        }
+        None => label.path.display().to_string(),
+    }
+}
+
+fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
+    let mut out = String::new();
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let _ = writeln!(out, "{kind}: {}", d.message);
+    if let Some(label) = &d.label {
+        let _ = writeln!(out, "  --> {}", location(label, sources));
+        if let Some(bytes) = sources.get(&label.path) {
+            out.push_str(&snippet(bytes, &label.range));
+        }
+    }
+    if let Some(help) = &d.help {
+        let _ = writeln!(out, "   = help: {help}");
+    }
+    out.push('\n');
+    out
+}
+
+/// The line holding `range.start`, with carets under the part of it that `range` covers.
+fn snippet(bytes: &[u8], range: &Range<usize>) -> String {
+    let index = LineIndex::new(bytes);
+    let (line, col) = index.line_col(bytes, range.start);
+    let line_bytes = index.line_range(bytes, line);
+    let text = String::from_utf8_lossy(&bytes[line_bytes.clone()]).replace('\t', " ");
+    let end = range.end.clamp(range.start, line_bytes.end);
+    let width = String::from_utf8_lossy(&bytes[range.start.min(end)..end])
+        .chars()
+        .count()
+        .max(1);
+    let gutter = line.to_string().len();
+    let pad = " ".repeat(gutter);
+    format!(
+        "{pad} |\n{line} | {text}\n{pad} | {}{}\n",
+        " ".repeat(col - 1),
+        "^".repeat(width)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let text = "ab\nçd\r\nef".as_bytes();
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_col(text, 0), (1, 1));
+        assert_eq!(index.line_col(text, 3), (2, 1));
+        assert_eq!(index.line_col(text, 5), (2, 2)); // after the two-byte ç
+        assert_eq!(index.line_col(text, 8), (3, 1));
+        assert_eq!(index.line_range(text, 2), 3..6);
+    }
+
+    #[test]
+    fn render_shows_location_snippet_and_help() {
+        let mut report = Report::default();
+        report
+            .sources
+            .insert("m/module.toml", "id = \"x\"\ntitel = \"T\"\n");
+        report.push(
+            Diagnostic::error("unknown key `titel`")
+                .at("m/module.toml", 9..14)
+                .with_help("did you mean `title`?"),
+        );
+        let text = report.render();
+        assert!(text.contains("error: unknown key `titel`"), "{text}");
+        assert!(text.contains("--> m/module.toml:2:1"), "{text}");
+        assert!(text.contains("2 | titel = \"T\"\n  | ^^^^^"), "{text}");
+        assert!(text.contains("= help: did you mean `title`?"), "{text}");
+    }
+}

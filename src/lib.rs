@@ -1,0 +1,21 @@
+//! lessonpack: package a video lesson for every LMS.
+//!
+//! The pipeline, one stage per module, each handing the next a plain type:
+//!
+//! ```text
+//! module/ ──source::load──▶ model::Module ──render──▶ pages, captions
+//!                                           └─manifest──▶ package (later stages)
+//! ```
+//!
+//! - [`source`] reads `module/` (TOML, transcripts, prompts) and returns the lesson model or
+//!   diagnostics with file, line and column;
+//! - [`model`] is the validated, format-neutral lesson model;
+//! - [`render`] turns the model into what learners see (captions so far);
+//! - [`diagnostic`] is the one finding type every stage reports with;
+//! - [`cli`] maps commands to stages and results to exit codes.
+
+pub mod cli;
+pub mod diagnostic;
+pub mod model;
+pub mod render;
+pub mod source;

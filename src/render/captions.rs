@@ -1,0 +1,1 @@
+//! Captions: timed transcript cues re-cut into reading-sized WebVTT cues.

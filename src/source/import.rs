@@ -1,0 +1,1 @@
+//! The page importer: turns a saved course-step page into lesson source.

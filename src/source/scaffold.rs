@@ -1,0 +1,1 @@
+//! Writing a new lesson source folder (`init`, `import`): `module.toml` and the files beside it.
