@@ -162,10 +162,7 @@ impl LineIndex {
     /// Byte range of line `line` (1-based) without its line break.
     pub fn line_range(&self, bytes: &[u8], line: usize) -> Range<usize> {
         let start = self.starts[line - 1];
-        let mut end = self
-            .starts
-            .get(line)
-            .map_or(bytes.len(), |&next| next - 1);
+        let mut end = self.starts.get(line).map_or(bytes.len(), |&next| next - 1);
         if end > start && bytes[end - 1] == b'\r' {
             end -= 1;
         }
@@ -191,21 +188,25 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
         Severity::Warning => "warning",
     };
     let _ = writeln!(out, "{kind}: {}", d.message);
+    let mut gutter = 1;
     if let Some(label) = &d.label {
         let _ = writeln!(out, "  --> {}", location(label, sources));
         if let Some(bytes) = sources.get(&label.path) {
-            out.push_str(&snippet(bytes, &label.range));
+            let (text, width) = snippet(bytes, &label.range);
+            out.push_str(&text);
+            gutter = width;
         }
     }
     if let Some(help) = &d.help {
-        let _ = writeln!(out, "   = help: {help}");
+        let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));
     }
     out.push('\n');
     out
 }
 
-/// The line holding `range.start`, with carets under the part of it that `range` covers.
-fn snippet(bytes: &[u8], range: &Range<usize>) -> String {
+/// The line holding `range.start`, with carets under the part of it that `range` covers,
+/// and the width of the line-number gutter.
+fn snippet(bytes: &[u8], range: &Range<usize>) -> (String, usize) {
     let index = LineIndex::new(bytes);
     let (line, col) = index.line_col(bytes, range.start);
     let line_bytes = index.line_range(bytes, line);
@@ -217,11 +218,12 @@ fn snippet(bytes: &[u8], range: &Range<usize>) -> String {
         .max(1);
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
-    format!(
+    let text = format!(
         "{pad} |\n{line} | {text}\n{pad} | {}{}\n",
         " ".repeat(col - 1),
         "^".repeat(width)
-    )
+    );
+    (text, gutter)
 }
 
 #[cfg(test)]
@@ -254,6 +256,6 @@ mod tests {
         assert!(text.contains("error: unknown key `titel`"), "{text}");
         assert!(text.contains("--> m/module.toml:2:1"), "{text}");
         assert!(text.contains("2 | titel = \"T\"\n  | ^^^^^"), "{text}");
-        assert!(text.contains("= help: did you mean `title`?"), "{text}");
+        assert!(text.contains("\n  = help: did you mean `title`?"), "{text}");
     }
 }

@@ -1,5 +1,10 @@
 //! The command line: the `Cli` and its subcommands (one file each), and exit statuses.
 
+pub mod check;
+pub mod import;
+pub mod init;
+
+use crate::diagnostic::{Report, Severity};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -24,9 +29,12 @@ impl From<ExitStatus> for ExitCode {
     }
 }
 
-/// Package a video lesson for every LMS.
+/// Package a video lesson (video, timed transcript, discussion prompt) for every LMS.
+///
+/// Exit status: 0 done, 1 the input has errors (reported with file:line:col),
+/// 2 the tool could not run (bad usage, unreadable path, I/O failure).
 #[derive(Debug, Parser)]
-#[command(name = "lessonpack", version, about)]
+#[command(name = "lessonpack", version, about, long_about)]
 pub struct Cli {
     /// The command to run.
     #[command(subcommand)]
@@ -35,9 +43,38 @@ pub struct Cli {
 
 /// The subcommands.
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    /// Create a lesson source folder to start from.
+    Init(init::InitArgs),
+    /// Turn a saved course-step page into a lesson source folder.
+    Import(import::ImportArgs),
+    /// Load and validate a lesson source folder and print a summary.
+    Check(check::CheckArgs),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
-    match cli.command {}
+    match cli.command {
+        Command::Init(args) => init::run(args),
+        Command::Import(args) => import::run(args),
+        Command::Check(args) => check::run(args),
+    }
+}
+
+/// Prints a report's findings and a count line to stderr (nothing when it is empty).
+pub fn print_report(report: &Report) {
+    if report.diagnostics.is_empty() {
+        return;
+    }
+    eprint!("{}", report.render());
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    eprintln!(
+        "{errors} error{}, {warnings} warning{}",
+        plural(errors),
+        plural(warnings)
+    );
 }

@@ -1,1 +1,0 @@
-//! The page importer: turns a saved course-step page into lesson source.
