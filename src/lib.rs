@@ -16,6 +16,9 @@
 
 pub mod cli;
 pub mod diagnostic;
+pub mod manifest;
 pub mod model;
+pub mod output;
+pub mod package;
 pub mod render;
 pub mod source;

@@ -1,0 +1,1 @@
+//! Deterministic, atomic package output: zip archives with fixed order, times and permissions.
