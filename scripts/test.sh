@@ -13,6 +13,12 @@ if ! command -v npm >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
 fi
 
+if ! command -v xmllint >/dev/null 2>&1; then
+  echo "test.sh: installing libxml2-utils (xmllint validates the SCORM manifests)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+fi
+
 # Install tests/js exactly as locked, unless it was installed from this very lock file.
 stamp=tests/js/node_modules/.installed-from-lock
 if ! cmp -s tests/js/package-lock.json "$stamp" 2>/dev/null; then

@@ -14,6 +14,7 @@
 //! - [`diagnostic`] is the one finding type every stage reports with;
 //! - [`cli`] maps commands to stages and results to exit codes.
 
+pub mod build;
 pub mod cli;
 pub mod diagnostic;
 pub mod manifest;

@@ -1,5 +1,6 @@
 //! The command line: the `Cli` and its subcommands (one file each), and exit statuses.
 
+pub mod build;
 pub mod check;
 pub mod import;
 pub mod init;
@@ -50,6 +51,8 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Load and validate a lesson source folder and print a summary.
     Check(check::CheckArgs),
+    /// Build the packages (SCORM 1.2, SCORM 2004) into `dist/`.
+    Build(build::BuildArgs),
 }
 
 /// Runs the parsed command line.
@@ -58,6 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Init(args) => init::run(args),
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
+        Command::Build(args) => build::run(args),
     }
 }
 

@@ -1,7 +1,11 @@
 //! The integration test suite: one binary, one module per feature.
 
+mod build;
 mod captions;
 mod check;
 mod fixture;
 mod import;
+mod manifest;
+mod package;
+mod render;
 mod support;

@@ -103,3 +103,90 @@ pub(crate) fn validate_vtt(file: &Path) -> VttReport {
     );
     report
 }
+
+/// The path of `xmllint` (Debian package `libxml2-utils`), installing the package with
+/// `apt-get` on first use when it is missing (`apt-get update` first if the install fails).
+///
+/// Panics when it cannot be installed: schema validation must not be skipped.
+pub(crate) fn xmllint() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = PathBuf::from("/usr/bin/xmllint");
+        if path.is_file() {
+            return path;
+        }
+        let apt = |args: &[&str]| {
+            Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let install = ["install", "-y", "-qq", "libxml2-utils"];
+        if !apt(&install) {
+            assert!(
+                apt(&["update", "-qq"]) && apt(&install),
+                "xmllint is missing and `apt-get install -y libxml2-utils` failed: install the \
+                 Debian package libxml2-utils (or run scripts/test.sh, which does it as root)"
+            );
+        }
+        assert!(
+            path.is_file(),
+            "libxml2-utils was installed but {} does not exist",
+            path.display()
+        );
+        path
+    })
+    .clone()
+}
+
+/// Validates `<package>/imsmanifest.xml` with xmllint against the schema files the package
+/// itself ships (named by its `xsi:schemaLocation`), offline, through a driver schema that
+/// imports each of them. `Ok` only when xmllint validates and says nothing else: a warning
+/// (a schema that did not load) would otherwise let elements through unchecked.
+pub(crate) fn validate_manifest(package: &Path) -> Result<(), String> {
+    let manifest = std::fs::read_to_string(package.join("imsmanifest.xml")).unwrap();
+    let (_, rest) = manifest.split_once("xsi:schemaLocation=\"").unwrap();
+    let (location, _) = rest.split_once('"').unwrap();
+    let parts: Vec<&str> = location.split_whitespace().collect();
+    assert!(
+        parts.len() >= 4 && parts.len().is_multiple_of(2),
+        "{location}"
+    );
+    let package = package.canonicalize().unwrap();
+    let imports: String = parts
+        .chunks(2)
+        .map(|p| {
+            format!(
+                "  <xs:import namespace=\"{}\" schemaLocation=\"{}\"/>\n",
+                p[0],
+                package.join(p[1]).display()
+            )
+        })
+        .collect();
+    let driver_dir = tempfile::tempdir().unwrap();
+    let driver = driver_dir.path().join("validation-driver.xsd");
+    std::fs::write(
+        &driver,
+        format!(
+            "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
+             targetNamespace=\"urn:x-lessonpack-test-driver\">\n{imports}</xs:schema>\n"
+        ),
+    )
+    .unwrap();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schemas-catalog.xml");
+    let output = Command::new(xmllint())
+        .env("XML_CATALOG_FILES", &catalog)
+        .current_dir(&package)
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&driver)
+        .arg("imsmanifest.xml")
+        .output()
+        .expect("xmllint runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    if output.status.success() && stderr == "imsmanifest.xml validates" {
+        Ok(())
+    } else {
+        Err(format!("xmllint {}:\n{stderr}", output.status))
+    }
+}

@@ -1,0 +1,141 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// The `tests/js` directory, with its npm packages installed (`npm ci` once, on first use).
+///
+/// Panics when npm is missing or the install fails: tests that need the tools must not pass
+/// without them.
+pub(crate) fn node_tools() -> PathBuf {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests")
+            .join("js");
+        if !dir.join("node_modules").join("webvtt-parser").is_dir() {
+            let npm = if cfg!(windows) { "npm.cmd" } else { "npm" };
+            let status = Command::new(npm)
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .status()
+                .unwrap_or_else(|e| {
+                    panic!(
+                        "cannot run `{npm} ci` in {}: {e} (install Node.js and npm)",
+                        dir.display()
+                    )
+                });
+            assert!(
+                status.success(),
+                "`{npm} ci` failed in {} ({status})",
+                dir.display()
+            );
+        }
+        dir
+    })
+    .clone()
+}
+
+/// A cue as the third-party WebVTT parser read it.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct ParsedCue {
+    /// Start in seconds.
+    pub(crate) start_s: f64,
+    /// End in seconds.
+    pub(crate) end_s: f64,
+    /// The first `<v>` annotation, as written (not unescaped).
+    pub(crate) voice: Option<String>,
+    /// The decoded cue text, lines joined with `\n`.
+    pub(crate) text: String,
+}
+
+/// What `tests/js/validate-vtt.mjs` reported for a file.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct VttReport {
+    /// The parser's errors, as `line:col: message`.
+    pub(crate) errors: Vec<String>,
+    /// The cues it parsed.
+    pub(crate) cues: Vec<ParsedCue>,
+}
+
+/// Runs the W3C WebVTT parser (npm `webvtt-parser`) on `file`; panics if it cannot run.
+pub(crate) fn validate_vtt(file: &Path) -> VttReport {
+    let dir = node_tools();
+    let output = Command::new("node")
+        .arg(dir.join("validate-vtt.mjs"))
+        .arg(file)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run node (install Node.js): {e}"));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let code = output.status.code();
+    assert!(
+        matches!(code, Some(0 | 1)),
+        "validate-vtt.mjs failed ({}):\n{stdout}\n{stderr}",
+        output.status
+    );
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("bad JSON ({e}):\n{stdout}"));
+    let items = |key: &str| json[key].as_array().cloned().unwrap_or_default();
+    let errors = items("errors").into_iter().map(|e| {
+        format!(
+            "{}:{}: {}",
+            e["line"],
+            e["col"],
+            e["message"].as_str().unwrap_or("")
+        )
+    });
+    let cues = items("cues").into_iter().map(|c| ParsedCue {
+        start_s: c["start"].as_f64().expect("start"),
+        end_s: c["end"].as_f64().expect("end"),
+        voice: c["voice"].as_str().map(str::to_owned),
+        text: c["text"].as_str().expect("text").to_owned(),
+    });
+    let report = VttReport {
+        errors: errors.collect(),
+        cues: cues.collect(),
+    };
+    assert_eq!(
+        code == Some(1),
+        !report.errors.is_empty(),
+        "exit status and errors disagree"
+    );
+    report
+}
+
+/// The path of `xmllint` (Debian package `libxml2-utils`), installing the package with
+/// `apt-get` on first use when it is missing (`apt-get update` first if the install fails).
+///
+/// Panics when it cannot be installed: schema validation must not be skipped.
+pub(crate) fn xmllint() -> PathBuf {
+    static PATH: OnceLock<PathBuf> = OnceLock::new();
+    PATH.get_or_init(|| {
+        let path = PathBuf::from("/usr/bin/xmllint");
+        if path.is_file() {
+            return path;
+        }
+        let apt = |args: &[&str]| {
+            Command::new("apt-get")
+                .args(args)
+                .env("DEBIAN_FRONTEND", "noninteractive")
+                .status()
+                .is_ok_and(|s| s.success())
+        };
+        let install = ["install", "-y", "-qq", "libxml2-utils"];
+        if !apt(&install) {
+            assert!(
+                apt(&["update", "-qq"]) && apt(&install),
+                "xmllint is missing and `apt-get install -y libxml2-utils` failed: install the \
+                 Debian package libxml2-utils (or run scripts/test.sh, which does it as root)"
+            );
+        }
+        assert!(
+            path.is_file(),
+            "libxml2-utils was installed but {} does not exist",
+            path.display()
+        );
+        path
+    })
+    .clone()
+}

@@ -1,0 +1,191 @@
+//! `lessonpack build [DIR]`: load, render, write manifests, package every target atomically.
+
+use super::{ExitStatus, print_report};
+use crate::build::{self, Options, Target};
+use crate::diagnostic::Report;
+use crate::manifest::Edition;
+use crate::package;
+use crate::render::{Engine, Theme};
+use crate::source;
+use anyhow::Context as _;
+use std::io::IsTerminal as _;
+use std::path::{Path, PathBuf};
+
+/// Arguments of `build`.
+#[derive(Debug, clap::Args)]
+pub struct BuildArgs {
+    /// The lesson source folder (the one holding `module.toml`).
+    #[arg(default_value = "module")]
+    pub dir: PathBuf,
+    /// Folder the packages are written to (never inside the lesson source folder).
+    #[arg(short, long, value_name = "DIR", default_value = "dist")]
+    pub output: PathBuf,
+    /// Targets to build, comma-separated [default: all].
+    #[arg(long, value_delimiter = ',', value_enum, value_name = "TARGET")]
+    pub target: Vec<TargetArg>,
+    /// SCORM 2004 edition to write.
+    #[arg(long, value_enum, default_value = "4th", value_name = "EDITION")]
+    pub scorm2004_edition: EditionArg,
+}
+
+/// `--target` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TargetArg {
+    /// SCORM 1.2 (`<id>-scorm12.zip`).
+    Scorm12,
+    /// SCORM 2004 (`<id>-scorm2004.zip`).
+    Scorm2004,
+}
+
+/// `--scorm2004-edition` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum EditionArg {
+    /// SCORM 2004 3rd Edition.
+    #[value(name = "3rd")]
+    Third,
+    /// SCORM 2004 4th Edition.
+    #[value(name = "4th")]
+    Fourth,
+}
+
+/// Builds the chosen targets; exit 1 when the source has errors.
+pub fn run(args: BuildArgs) -> anyhow::Result<ExitStatus> {
+    let loaded = source::load(&args.dir)?;
+    let mut report = loaded.report;
+    let theme = Theme::load(&args.dir, &mut report)?;
+    let Some(module) = loaded.module.filter(|_| !report.has_errors()) else {
+        print_report(&report);
+        return Ok(ExitStatus::Failure);
+    };
+    refuse_output_inside_source(&args.dir, &args.output)?;
+    let engine = match Engine::new(&theme, &module.language) {
+        Ok((engine, warnings)) => {
+            warnings.into_iter().for_each(|w| report.push(w));
+            engine
+        }
+        Err(err) => return Ok(failed(report, err)),
+    };
+    print_report(&report);
+    let options = Options {
+        scorm2004_edition: match args.scorm2004_edition {
+            EditionArg::Third => Edition::Third,
+            EditionArg::Fourth => Edition::Fourth,
+        },
+    };
+    for target in targets(&args.target) {
+        let files = match build::package_files(target, &engine, &module, &options) {
+            Ok(files) => files,
+            Err(err) => return Ok(failed(Report::default(), err)),
+        };
+        let dest = args.output.join(target.file_name(&module));
+        let bar = progress_bar(&files);
+        let written = package::write_zip(&dest, &files, &|p: package::Progress| {
+            if let Some(bar) = &bar {
+                bar.set_length(p.total);
+                bar.set_position(p.done);
+            }
+        })
+        .with_context(|| format!("cannot write `{}`", dest.display()))?;
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
+        }
+        println!(
+            "wrote {} ({}, {} files)",
+            written.path.display(),
+            human_size(written.bytes),
+            written.files
+        );
+    }
+    Ok(ExitStatus::Success)
+}
+
+fn failed(mut report: Report, err: crate::diagnostic::Diagnostic) -> ExitStatus {
+    report.push(err);
+    print_report(&report);
+    ExitStatus::Failure
+}
+
+fn targets(chosen: &[TargetArg]) -> Vec<Target> {
+    if chosen.is_empty() {
+        return Target::ALL.to_vec();
+    }
+    let mut targets: Vec<Target> = chosen
+        .iter()
+        .map(|t| match t {
+            TargetArg::Scorm12 => Target::Scorm12,
+            TargetArg::Scorm2004 => Target::Scorm2004,
+        })
+        .collect();
+    targets.sort();
+    targets.dedup();
+    targets
+}
+
+/// Builds never write into the lesson source: an output folder inside it is refused.
+fn refuse_output_inside_source(source: &Path, output: &Path) -> anyhow::Result<()> {
+    let source = std::fs::canonicalize(source)
+        .with_context(|| format!("cannot read `{}`", source.display()))?;
+    let mut probe = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(output)
+    };
+    // The output folder may not exist yet: resolve its nearest existing ancestor.
+    let mut rest = Vec::new();
+    while !probe.exists() {
+        match (probe.file_name(), probe.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                probe = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let resolved = rest
+        .iter()
+        .rev()
+        .fold(std::fs::canonicalize(&probe)?, |p, n| p.join(n));
+    anyhow::ensure!(
+        !resolved.starts_with(&source),
+        "the output folder `{}` is inside the lesson source folder `{}`; builds never write into the source: choose another `--output`",
+        output.display(),
+        source.display()
+    );
+    Ok(())
+}
+
+/// A progress bar on a terminal when the package bundles more than 50 MB of media.
+fn progress_bar(files: &[crate::output::OutputFile]) -> Option<indicatif::ProgressBar> {
+    let media: u64 = files
+        .iter()
+        .filter_map(|f| match &f.content {
+            crate::output::Content::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            crate::output::Content::Bytes(_) => None,
+        })
+        .sum();
+    if media < 50_000_000 || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(media);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {bytes}/{total_bytes} {wide_bar} {eta}")
+            .expect("a valid progress template"),
+    );
+    Some(bar)
+}
+
+/// `12.3 KiB`, `4.5 MiB`.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

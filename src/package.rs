@@ -1,1 +1,0 @@
-//! Deterministic, atomic package output: zip archives with fixed order, times and permissions.

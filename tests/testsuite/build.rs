@@ -1,0 +1,277 @@
+//! `lessonpack build`: the sample's SCORM packages are deterministic, schema-valid and
+//! self-consistent; identifiers survive title edits; failed builds leave old packages intact.
+
+use crate::fixture::Fixture;
+use crate::support::validate_manifest;
+use assert_cmd::Command;
+use sha2::{Digest, Sha256};
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+const PACKAGES: [&str; 2] = [
+    "digital-leadership-china-scorm12.zip",
+    "digital-leadership-china-scorm2004.zip",
+];
+
+fn lessonpack(cwd: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("lessonpack").unwrap();
+    cmd.current_dir(cwd);
+    cmd
+}
+
+/// Builds `dir` into `<out>` and returns the package paths it printed.
+fn build(cwd: &Path, dir: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
+    let output = lessonpack(cwd)
+        .args(["build", dir, "-o"])
+        .arg(out)
+        .args(extra)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    stdout
+        .lines()
+        .map(|line| {
+            let path = line
+                .strip_prefix("wrote ")
+                .unwrap()
+                .split(" (")
+                .next()
+                .unwrap();
+            PathBuf::from(path)
+        })
+        .collect()
+}
+
+fn sha256(path: &Path) -> String {
+    let digest = Sha256::digest(std::fs::read(path).unwrap());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Extracts a package into a folder (checking entry names on the way) and returns it.
+fn unzip(zip: &Path, into: &Path) -> Vec<String> {
+    let mut archive = zip::ZipArchive::new(std::fs::File::open(zip).unwrap()).unwrap();
+    let mut names = Vec::new();
+    for i in 0..archive.len() {
+        let mut entry = archive.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        assert!(
+            !name.starts_with('/')
+                && !name.contains('\\')
+                && !name.split('/').any(|s| s == ".." || s.is_empty()),
+            "unsafe entry name `{name}`"
+        );
+        assert!(!entry.is_dir(), "directory entry `{name}`");
+        let mut bytes = Vec::new();
+        entry.read_to_end(&mut bytes).unwrap();
+        let path = into.join(&name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+        names.push(name);
+    }
+    names
+}
+
+/// Values of `attr="…"` on every `<tag …>` in the manifest.
+fn attributes(xml: &str, tag: &str, attr: &str) -> Vec<String> {
+    xml.split(&format!("<{tag} "))
+        .skip(1)
+        .filter_map(|rest| {
+            let head = &rest[..rest.find('>').unwrap()];
+            let key = format!(" {attr}=\"");
+            let at = format!(" {head}").find(&key)? + key.len() - 1;
+            Some(head[at..at + head[at..].find('"').unwrap()].to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn the_sample_builds_deterministic_valid_packages() {
+    let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let first = build(repo, "module", &out.path().join("a"), &[]);
+    let second = build(repo, "module", &out.path().join("b"), &[]);
+    let names: Vec<String> = first
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, PACKAGES);
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(
+            sha256(a),
+            sha256(b),
+            "{} differs between two builds",
+            a.display()
+        );
+    }
+
+    for package in &first {
+        let root = out.path().join(format!(
+            "x-{}",
+            package.file_name().unwrap().to_string_lossy()
+        ));
+        let entries = unzip(package, &root);
+        assert!(
+            entries.contains(&"imsmanifest.xml".to_string()),
+            "manifest at the root"
+        );
+        if let Err(e) = validate_manifest(&root) {
+            panic!("{} does not validate: {e}", package.display());
+        }
+        let manifest = std::fs::read_to_string(root.join("imsmanifest.xml")).unwrap();
+        let listed: BTreeSet<String> = attributes(&manifest, "file", "href").into_iter().collect();
+        let shipped: BTreeSet<String> = entries
+            .iter()
+            .filter(|e| *e != "imsmanifest.xml")
+            .cloned()
+            .collect();
+        assert_eq!(
+            listed, shipped,
+            "every <file href> exists and every file is listed"
+        );
+        let launches = attributes(&manifest, "resource", "href");
+        assert_eq!(launches, ["lessons/international-perspective/index.html"]);
+        assert!(root.join(&launches[0]).is_file(), "launch href resolves");
+        assert!(!manifest.contains("xml:base"));
+    }
+}
+
+#[test]
+fn editing_titles_keeps_every_identifier() {
+    let identifiers = |fixture: &Fixture, out: &str| -> Vec<Vec<String>> {
+        let packages = build(fixture.root(), "module", &fixture.root().join(out), &[]);
+        packages
+            .iter()
+            .map(|p| {
+                let root = fixture.root().join(format!(
+                    "{out}-x-{}",
+                    p.file_name().unwrap().to_string_lossy()
+                ));
+                unzip(p, &root);
+                let xml = std::fs::read_to_string(root.join("imsmanifest.xml")).unwrap();
+                ["identifier", "identifierref", "default"]
+                    .iter()
+                    .flat_map(|a| {
+                        [
+                            "manifest",
+                            "organizations",
+                            "organization",
+                            "item",
+                            "resource",
+                            "dependency",
+                        ]
+                        .iter()
+                        .flat_map(|t| attributes(&xml, t, a))
+                        .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })
+            .collect()
+    };
+    let fixture = Fixture::copy("basic");
+    let before = identifiers(&fixture, "before");
+    fixture.replace(
+        "module.toml",
+        "title = \"Basic module\"",
+        "title = \"A renamed module\"",
+    );
+    fixture.replace(
+        "module.toml",
+        "title = \"First lesson\"",
+        "title = \"The first lesson, retitled\"",
+    );
+    let after = identifiers(&fixture, "after");
+    assert_eq!(before, after);
+    assert!(
+        before[0].contains(&"ITEM-first-lesson".to_string()),
+        "{before:?}"
+    );
+}
+
+#[test]
+fn a_build_failing_midway_leaves_the_previous_package_intact() {
+    let fixture = Fixture::copy("rtl");
+    let out = fixture.root().join("dist");
+    let packages = build(fixture.root(), "module", &out, &["--target", "scorm12"]);
+    let before = sha256(&packages[0]);
+    // A media file whose size changes while it is packaged: /proc files report size 0.
+    let media = fixture.path("media/lecture.webm");
+    std::fs::remove_file(&media).unwrap();
+    std::os::unix::fs::symlink("/proc/self/status", &media).unwrap();
+    let output = lessonpack(fixture.root())
+        .args(["build", "module", "--target", "scorm12", "-o"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_ne!(output.status.code(), Some(0));
+    assert!(
+        stderr.contains("lecture.webm"),
+        "the message names the file: {stderr}"
+    );
+    assert_eq!(
+        sha256(&packages[0]),
+        before,
+        "the previous package is untouched"
+    );
+    let left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        left,
+        ["rtl-module-scorm12.zip"],
+        "no temporary file left behind"
+    );
+}
+
+#[test]
+fn a_source_with_errors_writes_nothing() {
+    let fixture = Fixture::copy("basic");
+    fixture.replace("module.toml", "watched-percent = 90", "watched-percent = 0");
+    let before = fixture.snapshot();
+    lessonpack(fixture.root())
+        .args(["build", "module"])
+        .assert()
+        .code(1);
+    assert_eq!(
+        before,
+        fixture.snapshot(),
+        "no dist/ and no change to the source"
+    );
+}
+
+#[test]
+fn the_output_folder_may_not_be_inside_the_source() {
+    let fixture = Fixture::copy("basic");
+    let before = fixture.snapshot();
+    let output = lessonpack(fixture.root())
+        .args(["build", "module", "-o", "module/dist"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("is inside the lesson source folder"));
+    assert_eq!(before, fixture.snapshot());
+}
+
+#[test]
+fn scorm_2004_third_edition_on_request() {
+    let fixture = Fixture::copy("basic");
+    let packages = build(
+        fixture.root(),
+        "module",
+        &fixture.root().join("dist"),
+        &["--target", "scorm2004", "--scorm2004-edition", "3rd"],
+    );
+    assert_eq!(packages.len(), 1);
+    let root = fixture.root().join("x");
+    unzip(&packages[0], &root);
+    let manifest = std::fs::read_to_string(root.join("imsmanifest.xml")).unwrap();
+    assert!(manifest.contains("<schemaversion>2004 3rd Edition</schemaversion>"));
+    validate_manifest(&root).unwrap();
+}
