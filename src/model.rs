@@ -28,6 +28,8 @@ pub struct Module {
     pub version: String,
     /// Keywords for the package metadata.
     pub keywords: Vec<String>,
+    /// The LTI 1.3 launch URL of the tool hosting these lessons, if any (`https://`).
+    pub lti_launch_url: Option<String>,
     /// The lessons, in order; never empty.
     pub lessons: Vec<Lesson>,
 }

@@ -101,6 +101,7 @@ mod tests {
             licence: None,
             version: "1.0".into(),
             keywords: vec![],
+            lti_launch_url: None,
             lessons,
         }
     }

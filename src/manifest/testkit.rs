@@ -35,6 +35,7 @@ pub(super) fn module(n: usize) -> Module {
         licence: Some("CC BY-SA 4.0".into()),
         version: "1.2.0".into(),
         keywords: vec!["ERP".into(), "processes & data".into()],
+        lti_launch_url: None,
         lessons,
     }
 }

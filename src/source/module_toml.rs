@@ -37,8 +37,19 @@ pub struct ModuleToml {
     /// Keywords.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// The LTI tool that hosts these lessons (`[lti]`), for Common Cartridge links.
+    #[serde(default)]
+    pub lti: Option<LtiToml>,
     /// The lessons (`[[lessons]]` tables).
     pub lessons: Spanned<Vec<LessonToml>>,
+}
+
+/// `[lti]`: where `lessonpack serve` runs, so cartridges can link to it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "kebab-case", deny_unknown_fields)]
+pub struct LtiToml {
+    /// The tool's LTI 1.3 launch URL, e.g. `https://lessons.example.org/lti/launch`.
+    pub launch_url: Spanned<String>,
 }
 
 /// A presenter (`presenters = [{ name = "…", role = "…" }]`).

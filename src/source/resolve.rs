@@ -62,6 +62,18 @@ pub(crate) fn module(ctx: &mut Ctx<'_>, raw: ModuleToml) -> Option<Module> {
             lessons.push(resolved);
         }
     }
+    let lti_launch_url = raw.lti.as_ref().and_then(|lti| {
+        let url = lti.launch_url.get_ref().trim();
+        let ok = url.strip_prefix("https://").is_some_and(|rest| rest.len() > 2 && !rest.contains(char::is_whitespace));
+        if !ok {
+            ctx.error_at(
+                &lti.launch_url,
+                format!("`{url}` is not an https launch URL"),
+                "write the launch URL of `lessonpack serve` as LMSs see it, e.g. `https://lessons.example.org/lti/launch`; LTI 1.3 requires https",
+            );
+        }
+        ok.then(|| url.to_string())
+    });
     let keywords = raw
         .keywords
         .iter()
@@ -82,6 +94,7 @@ pub(crate) fn module(ctx: &mut Ctx<'_>, raw: ModuleToml) -> Option<Module> {
         licence: text(&raw.licence),
         version,
         keywords,
+        lti_launch_url,
         lessons,
     })
 }

@@ -437,3 +437,18 @@ fn missing_video_is_a_warning_not_an_error() {
     );
     assert!(stderr.contains("0 errors, 1 warning"), "{stderr}");
 }
+
+#[test]
+fn lti_launch_url_must_be_https() {
+    fails(
+        |f| {
+            f.replace(
+                "module.toml",
+                "[[lessons]]",
+                "[lti]\nlaunch-url = \"http://lessons.example.org/lti/launch\"\n\n[[lessons]]",
+            )
+        },
+        "module/module.toml:9:14",
+        "is not an https launch URL",
+    );
+}

@@ -60,6 +60,7 @@ fn module(lessons: usize) -> Module {
         licence: Some("CC BY-SA 4.0".into()),
         version: "2.1".into(),
         keywords: vec!["ERP".into(), "<processes>".into()],
+        lti_launch_url: None,
         lessons: (1..=lessons)
             .map(|i| Lesson {
                 id: format!("l{i}-intro"),
