@@ -14,23 +14,34 @@ pub enum Target {
     Scorm12,
     /// SCORM 2004 zip (4th edition unless told otherwise).
     Scorm2004,
+    /// The plain lesson folder for any static host (and the LTI tool mode).
+    Web,
 }
 
 impl Target {
     /// Every target, in build order.
-    pub const ALL: [Target; 2] = [Target::Scorm12, Target::Scorm2004];
+    pub const ALL: [Target; 3] = [Target::Scorm12, Target::Scorm2004, Target::Web];
 
     /// The name used on the command line and in file names.
     pub fn name(self) -> &'static str {
         match self {
             Target::Scorm12 => "scorm12",
             Target::Scorm2004 => "scorm2004",
+            Target::Web => "web",
         }
     }
 
-    /// The package file name for a module.
+    /// Whether the target is written as a folder rather than a zip archive.
+    pub fn is_folder(self) -> bool {
+        self == Target::Web
+    }
+
+    /// The package file (or folder) name for a module.
     pub fn file_name(self, module: &Module) -> String {
-        format!("{}-{}.zip", module.id, self.name())
+        match self.is_folder() {
+            true => format!("{}-{}", module.id, self.name()),
+            false => format!("{}-{}.zip", module.id, self.name()),
+        }
     }
 }
 
@@ -56,26 +67,38 @@ pub fn package_files(
     module: &Module,
     options: &Options,
 ) -> Result<Vec<OutputFile>, Diagnostic> {
-    let (rendered, manifest, schemas) = match target {
+    let mut files = match target {
         Target::Scorm12 => {
             let rendered = render::render(engine, module, Runtime::Scorm12)?;
             let manifest = manifest::scorm12::write(module, &rendered);
-            (rendered, manifest, manifest::schemas::scorm12())
+            let mut files = manifest::schemas::scorm12();
+            files.push(OutputFile::bytes(manifest::MANIFEST_PATH, manifest));
+            files.extend(flatten(rendered));
+            files
         }
         Target::Scorm2004 => {
             let edition = options.scorm2004_edition;
             let rendered = render::render(engine, module, Runtime::Scorm2004)?;
             let manifest = manifest::scorm2004::write(module, &rendered, edition);
-            (rendered, manifest, manifest::schemas::scorm2004(edition))
+            let mut files = manifest::schemas::scorm2004(edition);
+            files.push(OutputFile::bytes(manifest::MANIFEST_PATH, manifest));
+            files.extend(flatten(rendered));
+            files
+        }
+        Target::Web => {
+            let mut files = flatten(render::render(engine, module, Runtime::Local)?);
+            files.push(render::index(engine, module)?);
+            files
         }
     };
-    let Rendered { shared, lessons } = rendered;
-    let mut files: Vec<OutputFile> = shared
-        .into_iter()
-        .chain(lessons.into_iter().flatten())
-        .collect();
-    files.extend(schemas);
-    files.push(OutputFile::bytes("imsmanifest.xml", manifest));
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+fn flatten(rendered: Rendered) -> Vec<OutputFile> {
+    let Rendered { shared, lessons } = rendered;
+    shared
+        .into_iter()
+        .chain(lessons.into_iter().flatten())
+        .collect()
 }

@@ -35,6 +35,8 @@ pub enum TargetArg {
     Scorm12,
     /// SCORM 2004 (`<id>-scorm2004.zip`).
     Scorm2004,
+    /// The plain lesson folder (`<id>-web/`).
+    Web,
 }
 
 /// `--scorm2004-edition` values.
@@ -78,17 +80,22 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitStatus> {
             Err(err) => return Ok(failed(Report::default(), err)),
         };
         let dest = args.output.join(target.file_name(&module));
-        let bar = progress_bar(&files);
-        let written = package::write_zip(&dest, &files, &|p: package::Progress| {
-            if let Some(bar) = &bar {
-                bar.set_length(p.total);
-                bar.set_position(p.done);
+        let written = if target.is_folder() {
+            package::write_dir(&dest, &files)
+        } else {
+            let bar = progress_bar(&files);
+            let written = package::write_zip(&dest, &files, &|p: package::Progress| {
+                if let Some(bar) = &bar {
+                    bar.set_length(p.total);
+                    bar.set_position(p.done);
+                }
+            });
+            if let Some(bar) = bar {
+                bar.finish_and_clear();
             }
-        })
-        .with_context(|| format!("cannot write `{}`", dest.display()))?;
-        if let Some(bar) = bar {
-            bar.finish_and_clear();
+            written
         }
+        .with_context(|| format!("cannot write `{}`", dest.display()))?;
         println!(
             "wrote {} ({}, {} files)",
             written.path.display(),
@@ -114,6 +121,7 @@ fn targets(chosen: &[TargetArg]) -> Vec<Target> {
         .map(|t| match t {
             TargetArg::Scorm12 => Target::Scorm12,
             TargetArg::Scorm2004 => Target::Scorm2004,
+            TargetArg::Web => Target::Web,
         })
         .collect();
     targets.sort();

@@ -137,6 +137,21 @@ pub fn render(engine: &Engine, module: &Module, runtime: Runtime) -> Result<Rend
     Ok(Rendered { shared, lessons })
 }
 
+/// The web target's `index.html`: the module and a link to each lesson page.
+pub fn index(engine: &Engine, module: &Module) -> Result<OutputFile, Diagnostic> {
+    let page_dirs: Vec<String> = module.lessons.iter().map(|l| page_dir(&l.id)).collect();
+    let page = page::index_page(module, &engine.strings, &page_dirs);
+    Ok(OutputFile::bytes(
+        "index.html",
+        engine.render("index.html", &page)?,
+    ))
+}
+
+/// The folder of a lesson's page inside every package.
+fn page_dir(lesson_id: &str) -> String {
+    format!("lessons/{lesson_id}/")
+}
+
 /// A lesson's paths in the package and its files other than the page.
 fn lesson_files(module: &Module, index: usize) -> (LessonPaths, Vec<OutputFile>) {
     let lesson = &module.lessons[index];
@@ -173,7 +188,7 @@ fn lesson_files(module: &Module, index: usize) -> (LessonPaths, Vec<OutputFile>)
         path
     });
     let paths = LessonPaths {
-        page_dir: format!("lessons/{}/", lesson.id),
+        page_dir: page_dir(&lesson.id),
         video,
         poster,
         captions,

@@ -117,6 +117,50 @@ struct VideoConfig {
     start: u64,
 }
 
+/// What `index.html` receives: the module and a link to each lesson.
+#[derive(Debug, Serialize)]
+pub(super) struct IndexPage<'a> {
+    pub lang: &'a str,
+    pub dir: &'a str,
+    pub root: &'static str,
+    pub strings: &'a Strings,
+    pub module: ModuleView<'a>,
+    pub lessons: Vec<IndexEntry<'a>>,
+}
+
+/// One lesson in the index.
+#[derive(Debug, Serialize)]
+pub(super) struct IndexEntry<'a> {
+    pub title: &'a str,
+    pub summary: Option<&'a str>,
+    pub href: String,
+}
+
+/// Everything `index.html` needs; `page_dirs` are the lessons' page folders.
+pub(super) fn index_page<'a>(
+    module: &'a Module,
+    strings: &'a Strings,
+    page_dirs: &[String],
+) -> IndexPage<'a> {
+    IndexPage {
+        lang: &module.language,
+        dir: i18n::direction(&module.language),
+        root: "",
+        strings,
+        module: module_view(module),
+        lessons: module
+            .lessons
+            .iter()
+            .zip(page_dirs)
+            .map(|(lesson, dir)| IndexEntry {
+                title: &lesson.title,
+                summary: lesson.summary.as_deref(),
+                href: format!("{dir}index.html"),
+            })
+            .collect(),
+    }
+}
+
 /// Paths of a lesson's files inside a package.
 pub(super) struct LessonPaths {
     /// The folder of the lesson page, e.g. `lessons/intro/`.

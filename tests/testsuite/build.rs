@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const PACKAGES: [&str; 2] = [
+const PACKAGES: [&str; 3] = [
     "digital-leadership-china-scorm12.zip",
     "digital-leadership-china-scorm2004.zip",
+    "digital-leadership-china-web",
 ];
 
 fn lessonpack(cwd: &Path) -> Command {
@@ -48,9 +49,41 @@ fn build(cwd: &Path, dir: &str, out: &Path, extra: &[&str]) -> Vec<PathBuf> {
         .collect()
 }
 
+/// sha256 of a file, or of a folder's sorted relative paths and contents.
 fn sha256(path: &Path) -> String {
-    let digest = Sha256::digest(std::fs::read(path).unwrap());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    let mut hasher = Sha256::new();
+    if path.is_dir() {
+        let mut files = Vec::new();
+        collect(path, path, &mut files);
+        files.sort();
+        for rel in files {
+            hasher.update(rel.as_bytes());
+            hasher.update(std::fs::read(path.join(&rel)).unwrap());
+        }
+    } else {
+        hasher.update(std::fs::read(path).unwrap());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            collect(root, &path, out);
+        } else {
+            out.push(
+                path.strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned(),
+            );
+        }
+    }
 }
 
 /// Extracts a package into a folder (checking entry names on the way) and returns it.
@@ -110,7 +143,10 @@ fn the_sample_builds_deterministic_valid_packages() {
         );
     }
 
-    for package in &first {
+    for package in first
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "zip"))
+    {
         let root = out.path().join(format!(
             "x-{}",
             package.file_name().unwrap().to_string_lossy()
@@ -147,6 +183,7 @@ fn editing_titles_keeps_every_identifier() {
         let packages = build(fixture.root(), "module", &fixture.root().join(out), &[]);
         packages
             .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "zip"))
             .map(|p| {
                 let root = fixture.root().join(format!(
                     "{out}-x-{}",
@@ -274,4 +311,35 @@ fn scorm_2004_third_edition_on_request() {
     let manifest = std::fs::read_to_string(root.join("imsmanifest.xml")).unwrap();
     assert!(manifest.contains("<schemaversion>2004 3rd Edition</schemaversion>"));
     validate_manifest(&root).unwrap();
+}
+
+#[test]
+fn the_web_target_is_a_plain_folder_with_an_index() {
+    let fixture = Fixture::copy("basic");
+    let out = fixture.root().join("dist");
+    let first = build(fixture.root(), "module", &out, &["--target", "web"]);
+    assert_eq!(first, [out.join("basic-module-web")]);
+    let web = &first[0];
+    let index = std::fs::read_to_string(web.join("index.html")).unwrap();
+    assert!(
+        index.contains("<a href=\"lessons/first-lesson/index.html\">First lesson</a>"),
+        "{index}"
+    );
+    assert!(index.contains("href=\"assets/lessonpack.css\""));
+    let page = std::fs::read_to_string(web.join("lessons/first-lesson/index.html")).unwrap();
+    assert!(page.contains("\"standard\":\"none\""));
+    assert!(
+        !web.join("assets/scorm.js").exists(),
+        "no SCORM runtime on the web"
+    );
+    assert!(!web.join("imsmanifest.xml").exists());
+    // Rebuilding replaces the folder it made, with the same content.
+    let before = std::fs::read(web.join("lessons/first-lesson/index.html")).unwrap();
+    std::fs::write(web.join("stale.txt"), "left from an older build").unwrap();
+    build(fixture.root(), "module", &out, &["--target", "web"]);
+    assert!(!web.join("stale.txt").exists());
+    assert_eq!(
+        before,
+        std::fs::read(web.join("lessons/first-lesson/index.html")).unwrap()
+    );
 }
