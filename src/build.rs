@@ -2,7 +2,7 @@
 //! of the package. Writing them is the package stage's job.
 
 use crate::diagnostic::Diagnostic;
-use crate::manifest::{self, Edition};
+use crate::manifest::{self, CcVersion, Edition};
 use crate::model::Module;
 use crate::output::{OutputFile, Rendered};
 use crate::render::{self, Engine, Runtime};
@@ -14,19 +14,22 @@ pub enum Target {
     Scorm12,
     /// SCORM 2004 zip (4th edition unless told otherwise).
     Scorm2004,
+    /// IMS Common Cartridge (`.imscc`): pages, discussion topics, web links, LTI links.
+    Cc,
     /// The plain lesson folder for any static host (and the LTI tool mode).
     Web,
 }
 
 impl Target {
     /// Every target, in build order.
-    pub const ALL: [Target; 3] = [Target::Scorm12, Target::Scorm2004, Target::Web];
+    pub const ALL: [Target; 4] = [Target::Scorm12, Target::Scorm2004, Target::Cc, Target::Web];
 
     /// The name used on the command line and in file names.
     pub fn name(self) -> &'static str {
         match self {
             Target::Scorm12 => "scorm12",
             Target::Scorm2004 => "scorm2004",
+            Target::Cc => "cc",
             Target::Web => "web",
         }
     }
@@ -38,9 +41,10 @@ impl Target {
 
     /// The package file (or folder) name for a module.
     pub fn file_name(self, module: &Module) -> String {
-        match self.is_folder() {
-            true => format!("{}-{}", module.id, self.name()),
-            false => format!("{}-{}.zip", module.id, self.name()),
+        match self {
+            Target::Web => format!("{}-{}", module.id, self.name()),
+            Target::Cc => format!("{}-{}.imscc", module.id, self.name()),
+            _ => format!("{}-{}.zip", module.id, self.name()),
         }
     }
 }
@@ -50,12 +54,15 @@ impl Target {
 pub struct Options {
     /// SCORM 2004 edition.
     pub scorm2004_edition: Edition,
+    /// Common Cartridge version.
+    pub cc_version: CcVersion,
 }
 
 impl Default for Options {
     fn default() -> Self {
         Options {
             scorm2004_edition: Edition::Fourth,
+            cc_version: CcVersion::V1_1,
         }
     }
 }
@@ -82,6 +89,12 @@ pub fn package_files(
             let manifest = manifest::scorm2004::write(module, &rendered, edition);
             let mut files = manifest::schemas::scorm2004(edition);
             files.push(OutputFile::bytes(manifest::MANIFEST_PATH, manifest));
+            files.extend(flatten(rendered));
+            files
+        }
+        Target::Cc => {
+            let rendered = render::render(engine, module, Runtime::Local)?;
+            let mut files = manifest::cc::write(module, &rendered, options.cc_version);
             files.extend(flatten(rendered));
             files
         }

@@ -3,7 +3,7 @@
 use super::{ExitStatus, print_report};
 use crate::build::{self, Options, Target};
 use crate::diagnostic::Report;
-use crate::manifest::Edition;
+use crate::manifest::{CcVersion, Edition};
 use crate::package;
 use crate::render::{Engine, Theme};
 use crate::source;
@@ -26,6 +26,9 @@ pub struct BuildArgs {
     /// SCORM 2004 edition to write.
     #[arg(long, value_enum, default_value = "4th", value_name = "EDITION")]
     pub scorm2004_edition: EditionArg,
+    /// Common Cartridge version to write (1.1 is the only one Moodle restores).
+    #[arg(long, value_enum, default_value = "1.1", value_name = "VERSION")]
+    pub cc_version: CcVersionArg,
 }
 
 /// `--target` values.
@@ -35,8 +38,21 @@ pub enum TargetArg {
     Scorm12,
     /// SCORM 2004 (`<id>-scorm2004.zip`).
     Scorm2004,
+    /// IMS Common Cartridge (`<id>-cc.imscc`).
+    Cc,
     /// The plain lesson folder (`<id>-web/`).
     Web,
+}
+
+/// `--cc-version` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CcVersionArg {
+    /// Common Cartridge 1.1 (Moodle course restore, Canvas).
+    #[value(name = "1.1")]
+    V1_1,
+    /// Common Cartridge 1.3 (Canvas).
+    #[value(name = "1.3")]
+    V1_3,
 }
 
 /// `--scorm2004-edition` values.
@@ -72,6 +88,10 @@ pub fn run(args: BuildArgs) -> anyhow::Result<ExitStatus> {
         scorm2004_edition: match args.scorm2004_edition {
             EditionArg::Third => Edition::Third,
             EditionArg::Fourth => Edition::Fourth,
+        },
+        cc_version: match args.cc_version {
+            CcVersionArg::V1_1 => CcVersion::V1_1,
+            CcVersionArg::V1_3 => CcVersion::V1_3,
         },
     };
     for target in targets(&args.target) {
@@ -121,6 +141,7 @@ fn targets(chosen: &[TargetArg]) -> Vec<Target> {
         .map(|t| match t {
             TargetArg::Scorm12 => Target::Scorm12,
             TargetArg::Scorm2004 => Target::Scorm2004,
+            TargetArg::Cc => Target::Cc,
             TargetArg::Web => Target::Web,
         })
         .collect();

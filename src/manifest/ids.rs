@@ -11,6 +11,13 @@
 //! (`MANIFEST-`, `ORG-`, `ITEM-`, `RES-`), and the two fixed resources end in upper-case
 //! words (`RES-SHARED`, `RES-SCHEMAS`) that no lower-case lesson id can produce — a lesson
 //! called `shared` still gets `RES-shared`, which is a different identifier.
+//!
+//! Common Cartridge manifests use their own prefixes, so a cartridge never shares an
+//! identifier shape with a SCORM package of the same module: `CC-` (manifest), `CCORG-`,
+//! `CCROOT-` (organization and its untitled root item), `CCMOD-` (a lesson's module item), and
+//! per lesson one resource per [`CcPart`] (`WEB-`, `TOPIC-`, `LINK-`, `LTI-`) with its item
+//! `CCITEM-<resource id>`; the shared files are [`CC_SHARED_RESOURCE`] (`WEB-SHARED`, upper
+//! case again).
 
 use crate::model::{Lesson, Module};
 
@@ -51,6 +58,74 @@ pub fn objective(lesson: &Lesson) -> String {
 /// `response-<lesson-id>`. The page runtime must use this function's value.
 pub fn interaction(lesson: &Lesson) -> String {
     format!("response-{}", lesson.id)
+}
+
+/// Identifier of a cartridge's shared-files `webcontent` resource (stylesheet, scripts), which
+/// every lesson page resource depends on.
+pub const CC_SHARED_RESOURCE: &str = "WEB-SHARED";
+
+/// What a cartridge holds for one lesson: each part is a resource with an item pointing at it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CcPart {
+    /// The lesson page (`webcontent`).
+    Page,
+    /// The discussion prompt as a discussion topic (`imsdt_…`).
+    Discussion,
+    /// The video's own page as a web link (`imswl_…`).
+    WebLink,
+    /// A link to the lesson in the LTI tool (`imsbasiclti_…`).
+    Lti,
+}
+
+impl CcPart {
+    /// Every part, in the order a lesson's module lists them.
+    pub const ALL: [CcPart; 4] = [
+        CcPart::Page,
+        CcPart::Discussion,
+        CcPart::WebLink,
+        CcPart::Lti,
+    ];
+
+    /// The resource identifier prefix.
+    fn prefix(self) -> &'static str {
+        match self {
+            CcPart::Page => "WEB",
+            CcPart::Discussion => "TOPIC",
+            CcPart::WebLink => "LINK",
+            CcPart::Lti => "LTI",
+        }
+    }
+}
+
+/// A cartridge's `<manifest identifier>`: `CC-<module-id>`.
+pub fn cc_manifest(module: &Module) -> String {
+    format!("CC-{}", module.id)
+}
+
+/// A cartridge's one `<organization identifier>`: `CCORG-<module-id>`.
+pub fn cc_organization(module: &Module) -> String {
+    format!("CCORG-{}", module.id)
+}
+
+/// The organization's untitled root `<item identifier>`: `CCROOT-<module-id>`.
+pub fn cc_root_item(module: &Module) -> String {
+    format!("CCROOT-{}", module.id)
+}
+
+/// A lesson's module item (the titled folder item Canvas makes a module and Moodle a section
+/// of): `CCMOD-<lesson-id>`.
+pub fn cc_module_item(lesson: &Lesson) -> String {
+    format!("CCMOD-{}", lesson.id)
+}
+
+/// The resource of one part of a lesson: `WEB-`, `TOPIC-`, `LINK-` or `LTI-<lesson-id>`.
+pub fn cc_resource(lesson: &Lesson, part: CcPart) -> String {
+    format!("{}-{}", part.prefix(), lesson.id)
+}
+
+/// The item pointing at [`cc_resource`]: `CCITEM-<resource id>`, e.g. `CCITEM-WEB-intro`.
+pub fn cc_item(lesson: &Lesson, part: CcPart) -> String {
+    format!("CCITEM-{}", cc_resource(lesson, part))
 }
 
 /// Whether `id` is an identifier LMSs handle safely (`lms-import.md` §A 13): it matches
@@ -172,6 +247,54 @@ mod tests {
         }
     }
 
+    fn all_cc_ids(m: &Module) -> Vec<String> {
+        let mut ids = vec![cc_manifest(m), cc_organization(m), cc_root_item(m)];
+        for l in &m.lessons {
+            ids.push(cc_module_item(l));
+            for part in CcPart::ALL {
+                ids.extend([cc_item(l, part), cc_resource(l, part)]);
+            }
+        }
+        ids.push(CC_SHARED_RESOURCE.to_string());
+        ids
+    }
+
+    #[test]
+    fn cartridge_shapes() {
+        let l = lesson("intro-1", "Intro");
+        let m = module("bi-101", "Business", vec![l.clone()]);
+        assert_eq!(cc_manifest(&m), "CC-bi-101");
+        assert_eq!(cc_organization(&m), "CCORG-bi-101");
+        assert_eq!(cc_root_item(&m), "CCROOT-bi-101");
+        assert_eq!(cc_module_item(&l), "CCMOD-intro-1");
+        let parts = CcPart::ALL.map(|p| (cc_resource(&l, p), cc_item(&l, p)));
+        assert_eq!(
+            parts.map(|(r, i)| format!("{r} {i}")),
+            [
+                "WEB-intro-1 CCITEM-WEB-intro-1",
+                "TOPIC-intro-1 CCITEM-TOPIC-intro-1",
+                "LINK-intro-1 CCITEM-LINK-intro-1",
+                "LTI-intro-1 CCITEM-LTI-intro-1",
+            ]
+        );
+        assert!(all_cc_ids(&m).iter().all(|id| is_safe(id)));
+    }
+
+    #[test]
+    fn cartridge_ids_ignore_titles_and_stay_unique() {
+        let a = module("m", "Old", vec![lesson("a", "One"), lesson("b", "Two")]);
+        let b = module("m", "New", vec![lesson("a", "Eins"), lesson("b", "")]);
+        assert_eq!(all_cc_ids(&a), all_cc_ids(&b));
+        let names = ["shared", "web", "m", "web-shared", "cc", "a", "a-1", "item"];
+        let m = module("m", "M", names.iter().map(|n| lesson(n, n)).collect());
+        let ids = all_cc_ids(&m);
+        assert_eq!(
+            ids.iter().collect::<BTreeSet<_>>().len(),
+            ids.len(),
+            "{ids:?}"
+        );
+    }
+
     /// Lesson ids as the loader accepts them (lower-case words joined by single hyphens).
     const LESSON_ID: &str = "[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,4}){0,2}";
 
@@ -183,11 +306,12 @@ mod tests {
         ) {
             let lessons = lesson_ids.iter().map(|id| lesson(id, "T")).collect();
             let m = module(&module_id, "M", lessons);
-            let ids = all_ids(&m);
-            let set: BTreeSet<_> = ids.iter().collect();
-            proptest::prop_assert_eq!(set.len(), ids.len());
-            for id in &ids {
-                proptest::prop_assert!(is_safe(id), "{}", id);
+            for ids in [all_ids(&m), all_cc_ids(&m)] {
+                let set: BTreeSet<_> = ids.iter().collect();
+                proptest::prop_assert_eq!(set.len(), ids.len());
+                for id in &ids {
+                    proptest::prop_assert!(is_safe(id), "{}", id);
+                }
             }
         }
     }

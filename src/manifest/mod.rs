@@ -1,8 +1,9 @@
-//! Manifest writers: `imsmanifest.xml` for SCORM 1.2 and SCORM 2004, with stable identifiers.
+//! Manifest writers: `imsmanifest.xml` for SCORM 1.2, SCORM 2004 and IMS Common Cartridge,
+//! with stable identifiers.
 //!
-//! Both writers follow the import rules in `lms-import.md` §A 5–18: content-packaging elements
-//! unprefixed in the default namespace, the ADL/IMS extensions under exactly the prefixes
-//! `adlcp`, `imsss` (`adlnav`, `adlseq` are not used), `<schemaversion>` exact, one
+//! The SCORM writers follow the import rules in `lms-import.md` §A 5–18: content-packaging
+//! elements unprefixed in the default namespace, the ADL/IMS extensions under exactly the
+//! prefixes `adlcp`, `imsss` (`adlnav`, `adlseq` are not used), `<schemaversion>` exact, one
 //! organization with one item per lesson, each lesson's SCO resource first in `<resources>` in
 //! lesson order with the full package-relative `href` (no `xml:base`), then one asset resource
 //! with the shared files ([`ids::SHARED_RESOURCE`]) and one with the XSD files shipped at the
@@ -11,15 +12,23 @@
 //!
 //! - [`ids`]: identifiers derived only from the module and lesson ids;
 //! - [`scorm12`], [`scorm2004`]: the writers;
-//! - [`schemas`]: the official XSD files each package ships at its root.
+//! - [`schemas`]: the official XSD files each package ships at its root;
+//! - [`cc`]: the Common Cartridge 1.1/1.3 writer (its own shape, `lms-import.md` §A 21–27:
+//!   one module item per lesson, native discussion topics, web links and LTI links; no XSD
+//!   files in the cartridge).
 
+pub mod cc;
+mod cc_resources;
+mod cc_spelling;
 pub mod ids;
 pub mod schemas;
 pub mod scorm12;
 pub mod scorm2004;
 mod xml;
 
-/// The manifest's path inside every SCORM package (lower case, at the root).
+pub use cc::CcVersion;
+
+/// The manifest's path inside every SCORM package and cartridge (lower case, at the root).
 pub const MANIFEST_PATH: &str = "imsmanifest.xml";
 
 /// SCORM 2004 edition to write.

@@ -196,7 +196,7 @@ fn lom(doc: &mut xml::Doc, module: &Module) {
 }
 
 /// LOM 6.2 "copyright and other restrictions": `no` only for public-domain dedications.
-fn restricted(licence: &str) -> &'static str {
+pub(super) fn restricted(licence: &str) -> &'static str {
     let lower = licence.to_lowercase();
     if lower.contains("cc0") || lower.contains("public domain") {
         "no"

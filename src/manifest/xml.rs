@@ -68,14 +68,22 @@ fn start<'a>(name: &'a str, attrs: &[(&'a str, &'a str)]) -> BytesStart<'a> {
 /// than whitespace, lone surrogates cannot occur in `str`, U+FFFE/U+FFFF) removed, whitespace
 /// runs (newlines included) collapsed to one space, ends trimmed.
 pub(super) fn clean(text: &str) -> String {
+    valid_chars(text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// `text` without the characters XML 1.0 cannot carry (C0 controls other than tab, newline and
+/// carriage return; U+FFFE, U+FFFF), whitespace kept as it is: for longer text such as HTML.
+pub(super) fn valid_chars(text: &str) -> String {
     let forbidden = |c: &char| {
         matches!(
             c,
             '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}'
         )
     };
-    let kept: String = text.chars().filter(|c| !forbidden(c)).collect();
-    kept.split_whitespace().collect::<Vec<_>>().join(" ")
+    text.chars().filter(|c| !forbidden(c)).collect()
 }
 
 /// A `<title>`: [`clean`]ed, cut to `max` characters when given, and never empty (Open edX
@@ -206,6 +214,7 @@ mod tests {
         assert_eq!(clean("  A\n\tlong \u{7}title\u{ffff} "), "A long title");
         assert_eq!(clean("Ünïcödé – ok"), "Ünïcödé – ok");
         assert_eq!(clean(" \u{0} "), "");
+        assert_eq!(valid_chars("<p>a\u{1}\n b</p>\n"), "<p>a\n b</p>\n");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 pub mod captions;
 pub mod i18n;
-mod markdown;
+pub(crate) mod markdown;
 mod page;
 pub mod theme;
 

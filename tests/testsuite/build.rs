@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-const PACKAGES: [&str; 3] = [
+const PACKAGES: [&str; 4] = [
     "digital-leadership-china-scorm12.zip",
     "digital-leadership-china-scorm2004.zip",
+    "digital-leadership-china-cc.imscc",
     "digital-leadership-china-web",
 ];
 
@@ -342,4 +343,60 @@ fn the_web_target_is_a_plain_folder_with_an_index() {
         before,
         std::fs::read(web.join("lessons/first-lesson/index.html")).unwrap()
     );
+}
+
+#[test]
+fn cartridges_build_for_both_versions_and_validate() {
+    use lessonpack::manifest::CcVersion;
+    let fixture = Fixture::copy("basic");
+    for (flag, version, xsd) in [
+        (
+            "1.1",
+            CcVersion::V1_1,
+            "schemas/cc11/ccv1p1_imscp_v1p2_v1p0.xsd",
+        ),
+        (
+            "1.3",
+            CcVersion::V1_3,
+            "schemas/cc13/ccv1p3_imscp_v1p2_v1p0.xsd",
+        ),
+    ] {
+        let out = fixture.root().join(format!("dist-{flag}"));
+        let packages = build(
+            fixture.root(),
+            "module",
+            &out,
+            &["--target", "cc", "--cc-version", flag],
+        );
+        assert_eq!(packages, [out.join("basic-module-cc.imscc")]);
+        let root = fixture.root().join(format!("cc-{flag}"));
+        let entries = unzip(&packages[0], &root);
+        assert!(
+            !entries.iter().any(|e| e.ends_with(".xsd")),
+            "cartridges ship no schemas"
+        );
+        let manifest = std::fs::read_to_string(root.join("imsmanifest.xml")).unwrap();
+        let head: String = manifest[..1024.min(manifest.len())]
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace() && *c != '"' && *c != '\'')
+            .collect();
+        assert!(
+            head.contains(&format!("xmlns={}", version.namespace())),
+            "namespace within 1,024 bytes"
+        );
+        let schema = Path::new(env!("CARGO_MANIFEST_DIR")).join(xsd);
+        crate::support::validate_against(
+            &root.join("imsmanifest.xml"),
+            &[(version.namespace(), &schema)],
+        )
+        .unwrap();
+        let again = build(
+            fixture.root(),
+            "module",
+            &fixture.root().join(format!("again-{flag}")),
+            &["--target", "cc", "--cc-version", flag],
+        );
+        assert_eq!(sha256(&packages[0]), sha256(&again[0]), "deterministic");
+    }
 }

@@ -2,6 +2,7 @@
 
 mod build;
 mod captions;
+mod cartridge;
 mod check;
 mod fixture;
 mod import;

@@ -190,3 +190,141 @@ pub(crate) fn validate_manifest(package: &Path) -> Result<(), String> {
         Err(format!("xmllint {}:\n{stderr}", output.status))
     }
 }
+
+/// Validates the XML file `file` with xmllint against the official schemas `schemas` (pairs of
+/// target namespace and XSD file), offline (`--nonet`, with `tests/fixtures/schemas-catalog.xml`
+/// mapping the absolute URLs the schemas import each other by to the copies in `schemas/`),
+/// through a driver schema that imports each of them. `Ok` only when xmllint validates and says
+/// nothing else, as [`validate_manifest`] requires.
+pub(crate) fn validate_against(file: &Path, schemas: &[(&str, &Path)]) -> Result<(), String> {
+    let imports: String = schemas
+        .iter()
+        .map(|(namespace, xsd)| {
+            let xsd = xsd
+                .canonicalize()
+                .unwrap_or_else(|e| panic!("{}: {e}", xsd.display()));
+            format!(
+                "  <xs:import namespace=\"{namespace}\" schemaLocation=\"{}\"/>\n",
+                xsd.display()
+            )
+        })
+        .collect();
+    let driver_dir = tempfile::tempdir().unwrap();
+    let driver = driver_dir.path().join("validation-driver.xsd");
+    std::fs::write(
+        &driver,
+        format!(
+            "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
+             targetNamespace=\"urn:x-lessonpack-test-driver\">\n{imports}</xs:schema>\n"
+        ),
+    )
+    .unwrap();
+    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schemas-catalog.xml");
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let output = Command::new(xmllint())
+        .env("XML_CATALOG_FILES", &catalog)
+        .current_dir(file.parent().unwrap())
+        .args(["--nonet", "--noout", "--schema"])
+        .arg(&driver)
+        .arg(&name)
+        .output()
+        .expect("xmllint runs");
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    if output.status.success() && stderr == format!("{name} validates") {
+        Ok(())
+    } else {
+        Err(format!("xmllint {}:\n{stderr}", output.status))
+    }
+}
+
+/// An element read back with quick-xml: name as written (with prefix), attributes, children,
+/// and its own text with entities resolved.
+#[derive(Debug, Default, Clone)]
+pub(crate) struct El {
+    /// The qualified name.
+    pub(crate) name: String,
+    /// Attributes in document order, values unescaped.
+    pub(crate) attrs: Vec<(String, String)>,
+    /// Child elements.
+    pub(crate) children: Vec<El>,
+    /// The element's own text (not its children's).
+    pub(crate) text: String,
+}
+
+impl El {
+    /// Parses a whole document into its root element; panics on malformed XML.
+    pub(crate) fn parse(xml: &str) -> El {
+        use quick_xml::events::Event;
+        let mut reader = quick_xml::Reader::from_str(xml);
+        let mut stack = vec![El::default()];
+        loop {
+            let event = reader.read_event().expect("well-formed XML");
+            let is_empty = matches!(event, Event::Empty(_));
+            match event {
+                Event::Start(e) | Event::Empty(e) => {
+                    let attrs = e.attributes().map(|a| {
+                        let a = a.expect("attribute");
+                        let v = a.normalized_value(quick_xml::XmlVersion::Explicit1_0);
+                        let v = v.expect("attribute value").into_owned();
+                        (a.key.as_ref().to_string(), v)
+                    });
+                    stack.push(El {
+                        name: e.name().as_ref().to_string(),
+                        attrs: attrs.collect(),
+                        ..El::default()
+                    });
+                    if is_empty {
+                        let done = stack.pop().unwrap();
+                        stack.last_mut().unwrap().children.push(done);
+                    }
+                }
+                Event::End(_) => {
+                    let done = stack.pop().unwrap();
+                    stack.last_mut().unwrap().children.push(done);
+                }
+                Event::Text(t) => stack.last_mut().unwrap().text += &t,
+                Event::GeneralRef(r) => {
+                    let resolved = match r.resolve_char_ref().unwrap() {
+                        Some(c) => c.to_string(),
+                        None => quick_xml::escape::resolve_predefined_entity(&r)
+                            .expect("predefined entity")
+                            .to_string(),
+                    };
+                    stack.last_mut().unwrap().text += &resolved;
+                }
+                Event::Eof => break,
+                _ => {}
+            }
+        }
+        let mut doc = stack.pop().unwrap();
+        assert_eq!(doc.children.len(), 1, "one root element");
+        doc.children.pop().unwrap()
+    }
+
+    /// The value of attribute `name`.
+    pub(crate) fn attr(&self, name: &str) -> Option<&str> {
+        let found = self.attrs.iter().find(|(k, _)| k == name);
+        found.map(|(_, v)| v.as_str())
+    }
+
+    /// The children named `name`.
+    pub(crate) fn all(&self, name: &str) -> Vec<&El> {
+        self.children.iter().filter(|c| c.name == name).collect()
+    }
+
+    /// The only child named `name`; panics unless there is exactly one.
+    pub(crate) fn one(&self, name: &str) -> &El {
+        let found = self.all(name);
+        assert_eq!(found.len(), 1, "<{}> needs one <{name}>", self.name);
+        found[0]
+    }
+
+    /// This element and every element below it, in document order.
+    pub(crate) fn walk(&self) -> Vec<&El> {
+        let mut out = vec![self];
+        for c in &self.children {
+            out.extend(c.walk());
+        }
+        out
+    }
+}
