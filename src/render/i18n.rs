@@ -60,7 +60,7 @@ pub fn direction(language: &str) -> &'static str {
 
 /// The camelCase keys the page script reads, from the kebab-case table keys it needs.
 pub fn script_strings(strings: &Strings) -> BTreeMap<String, String> {
-    const KEYS: [&str; 13] = [
+    const KEYS: [&str; 12] = [
         "watched",
         "completed",
         "video-failed",

@@ -2,7 +2,7 @@
 
 use super::Runtime;
 use super::i18n::{self, Strings};
-use super::markdown;
+use super::{captions, markdown};
 use crate::model::{Asset, Lesson, Module, Transcript, VideoSource};
 use crate::source::clock;
 use serde::Serialize;
@@ -100,6 +100,9 @@ struct Config<'a> {
     completion: CompletionConfig,
     video: VideoConfig,
     timed: bool,
+    /// Reading-sized captions `[start, end, text]` (seconds; lines joined by `\n`) for the
+    /// caption line under players that take no `<track>`.
+    captions: Vec<(f64, f64, String)>,
     strings: BTreeMap<String, String>,
 }
 
@@ -334,6 +337,16 @@ fn config_json(
             start,
         },
         timed: matches!(lesson.transcript, Transcript::Timed(_)),
+        captions: captions::captions(lesson.transcript.cues())
+            .into_iter()
+            .map(|c| {
+                (
+                    c.start_ms as f64 / 1000.0,
+                    c.end_ms as f64 / 1000.0,
+                    c.lines.join("\n"),
+                )
+            })
+            .collect(),
         strings: i18n::script_strings(strings),
     };
     // `</` inside a script element would end it early; JSON allows `<\/` for `</`.
