@@ -63,8 +63,6 @@ pub fn script_strings(strings: &Strings) -> BTreeMap<String, String> {
     const KEYS: [&str; 12] = [
         "watched",
         "completed",
-        "video-failed",
-        "no-video",
         "transcript-path",
         "saved",
         "saved-local",
@@ -74,6 +72,7 @@ pub fn script_strings(strings: &Strings) -> BTreeMap<String, String> {
         "no-matches",
         "resumed",
         "truncated",
+        "response-needed",
     ];
     KEYS.iter()
         .filter_map(|k| strings.get(*k).map(|v| (camel(k), v.clone())))
