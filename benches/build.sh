@@ -16,13 +16,13 @@
 # again with `zip -q -r -X -6` and with `-0`, so all three write the same files. Times are wall
 # clock seconds, best of REPEAT, each run after a `sync`; peak RSS is GNU time's `%M` (the largest
 # process); ratios are zip time / lessonpack time (above 1: lessonpack is faster). BUILD_ARGS adds
-# arguments to `lessonpack build` (e.g. a target); LESSONPACK_BIN times another binary instead of
+# arguments to `lessonpack build` (default `--target scorm2004`: one package per case); LESSONPACK_BIN times another binary instead of
 # building target/release/lessonpack. Temporary files go to $TMPDIR and are deleted at exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 REPEAT=${REPEAT:-3}
-BUILD_ARGS=${BUILD_ARGS:-}
+BUILD_ARGS=${BUILD_ARGS:---target scorm2004}
 
 die() { echo "benches/build.sh: $*" >&2; exit 2; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
