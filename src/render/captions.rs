@@ -164,19 +164,23 @@ impl<'a> Plan<'a> {
     }
 
     /// For each start word, the end (exclusive) of the longest allowed piece starting there.
+    ///
+    /// Dropping a piece's first word keeps it allowed, so the ends never decrease: each search
+    /// starts where the previous one stopped (two pointers, linear in the words).
     fn reach(&self, max_weight: usize) -> Vec<usize> {
-        (0..self.words.len())
-            .map(|i| {
-                let mut j = i + 1;
-                while j < self.words.len()
-                    && self.weight(i, j + 1) <= max_weight
-                    && layout(&self.lens[i..=j], &self.breaks[i..=j]).is_some()
-                {
-                    j += 1;
-                }
-                j
-            })
-            .collect()
+        let mut ends = Vec::with_capacity(self.words.len());
+        let mut j = 1;
+        for i in 0..self.words.len() {
+            j = j.max(i + 1);
+            while j < self.words.len()
+                && self.weight(i, j + 1) <= max_weight
+                && layout(&self.lens[i..=j], &self.breaks[i..=j]).is_some()
+            {
+                j += 1;
+            }
+            ends.push(j);
+        }
+        ends
     }
 
     /// Piece ends of the greedy (fewest pieces) split.

@@ -15,6 +15,7 @@ use crate::diagnostic::Diagnostic;
 use crate::model::{Asset, Module, VideoSource};
 use crate::output::{OutputFile, Rendered};
 use page::LessonPaths;
+use rayon::prelude::*;
 pub use theme::Theme;
 
 /// The built-in page script.
@@ -122,18 +123,21 @@ pub fn render(engine: &Engine, module: &Module, runtime: Runtime) -> Result<Rend
         shared.push(OutputFile::bytes("assets/scorm.js", SCORM_SCRIPT));
     }
     shared.sort_by(|a, b| a.path.cmp(&b.path));
-    let mut lessons = Vec::with_capacity(module.lessons.len());
-    for index in 0..module.lessons.len() {
-        let (paths, mut files) = lesson_files(module, index);
-        let page = page::lesson_page(module, index, &engine.strings, runtime, &paths);
-        let html = engine.render("lesson.html", &page)?;
-        files.sort_by(|a, b| a.path.cmp(&b.path));
-        files.insert(
-            0,
-            OutputFile::bytes(format!("{}index.html", paths.page_dir), html),
-        );
-        lessons.push(files);
-    }
+    // Lessons render independently; an indexed parallel collect keeps their order.
+    let lessons = (0..module.lessons.len())
+        .into_par_iter()
+        .map(|index| {
+            let (paths, mut files) = lesson_files(module, index);
+            let page = page::lesson_page(module, index, &engine.strings, runtime, &paths);
+            let html = engine.render("lesson.html", &page)?;
+            files.sort_by(|a, b| a.path.cmp(&b.path));
+            files.insert(
+                0,
+                OutputFile::bytes(format!("{}index.html", paths.page_dir), html),
+            );
+            Ok(files)
+        })
+        .collect::<Result<Vec<_>, Diagnostic>>()?;
     Ok(Rendered { shared, lessons })
 }
 

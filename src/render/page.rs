@@ -337,16 +337,20 @@ fn config_json(
             start,
         },
         timed: matches!(lesson.transcript, Transcript::Timed(_)),
-        captions: captions::captions(lesson.transcript.cues())
-            .into_iter()
-            .map(|c| {
-                (
-                    c.start_ms as f64 / 1000.0,
-                    c.end_ms as f64 / 1000.0,
-                    c.lines.join("\n"),
-                )
-            })
-            .collect(),
+        // Only a player needs the caption line; a page without video shows none.
+        captions: match video.kind {
+            "none" => Vec::new(),
+            _ => captions::captions(lesson.transcript.cues())
+                .into_iter()
+                .map(|c| {
+                    (
+                        c.start_ms as f64 / 1000.0,
+                        c.end_ms as f64 / 1000.0,
+                        c.lines.join("\n"),
+                    )
+                })
+                .collect(),
+        },
         strings: i18n::script_strings(strings),
     };
     // `</` inside a script element would end it early; JSON allows `<\/` for `</`.
