@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, first installing what the tests need when it is missing:
 # Node.js and npm (Debian packages) and the npm packages in tests/js (the third-party
-# WebVTT parser the caption tests check against). Extra arguments go to `cargo test`.
+# WebVTT parser the caption tests check against); for the cmi5 browser test Chromium and
+# ffmpeg (Debian packages), the npm packages in tests/cmi5 (playwright-core, which drives
+# Debian's Chromium and downloads no browser) and a Python venv with ralph-malph (the xAPI
+# statement validator). Extra arguments go to `cargo test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,12 +22,41 @@ if ! command -v xmllint >/dev/null 2>&1; then
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
 fi
 
+# The cmi5 browser test: Debian's Chromium (the package and the command share the name, as
+# do ffmpeg's, which makes the test video).
+for package in chromium ffmpeg; do
+  if ! command -v "$package" >/dev/null 2>&1; then
+    echo "test.sh: installing $package (needed by the cmi5 browser test)" >&2
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
+  fi
+done
+
+# The xAPI validator's venv, unless it already imports ralph.
+venv=tests/cmi5/.venv
+if ! "$venv/bin/python" -c 'import ralph.models.xapi.base.statements' >/dev/null 2>&1; then
+  echo "test.sh: installing ralph-malph into $venv (validates the cmi5 statements)" >&2
+  if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv --clear "$venv"
+  fi
+  "$venv/bin/python" -m pip install -q -r tests/cmi5/requirements.txt
+fi
+
 # Install tests/js exactly as locked, unless it was installed from this very lock file.
 stamp=tests/js/node_modules/.installed-from-lock
 if ! cmp -s tests/js/package-lock.json "$stamp" 2>/dev/null; then
   echo "test.sh: installing npm packages for tests/js" >&2
   (cd tests/js && npm ci --no-audit --no-fund --loglevel=error)
   cp tests/js/package-lock.json "$stamp"
+fi
+
+stamp=tests/cmi5/node_modules/.installed-from-lock
+if ! cmp -s tests/cmi5/package-lock.json "$stamp" 2>/dev/null; then
+  echo "test.sh: installing npm packages for tests/cmi5" >&2
+  (cd tests/cmi5 && npm ci --no-audit --no-fund --loglevel=error)
+  cp tests/cmi5/package-lock.json "$stamp"
 fi
 
 cargo test "$@"

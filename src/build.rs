@@ -16,13 +16,21 @@ pub enum Target {
     Scorm2004,
     /// IMS Common Cartridge (`.imscc`): pages, discussion topics, web links, LTI links.
     Cc,
+    /// cmi5 zip: `cmi5.xml` and the pages with the xAPI runtime.
+    Cmi5,
     /// The plain lesson folder for any static host (and the LTI tool mode).
     Web,
 }
 
 impl Target {
     /// Every target, in build order.
-    pub const ALL: [Target; 4] = [Target::Scorm12, Target::Scorm2004, Target::Cc, Target::Web];
+    pub const ALL: [Target; 5] = [
+        Target::Scorm12,
+        Target::Scorm2004,
+        Target::Cc,
+        Target::Cmi5,
+        Target::Web,
+    ];
 
     /// The name used on the command line and in file names.
     pub fn name(self) -> &'static str {
@@ -30,6 +38,7 @@ impl Target {
             Target::Scorm12 => "scorm12",
             Target::Scorm2004 => "scorm2004",
             Target::Cc => "cc",
+            Target::Cmi5 => "cmi5",
             Target::Web => "web",
         }
     }
@@ -95,6 +104,16 @@ pub fn package_files(
         Target::Cc => {
             let rendered = render::render(engine, module, Runtime::Local)?;
             let mut files = manifest::cc::write(module, &rendered, options.cc_version);
+            files.extend(flatten(rendered));
+            files
+        }
+        Target::Cmi5 => {
+            let rendered = render::render(engine, module, Runtime::Cmi5)?;
+            let structure = manifest::cmi5::write(module, &rendered);
+            let mut files = vec![OutputFile::bytes(
+                manifest::cmi5::COURSE_STRUCTURE_PATH,
+                structure,
+            )];
             files.extend(flatten(rendered));
             files
         }

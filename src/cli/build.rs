@@ -40,6 +40,8 @@ pub enum TargetArg {
     Scorm2004,
     /// IMS Common Cartridge (`<id>-cc.imscc`).
     Cc,
+    /// cmi5 (`<id>-cmi5.zip`).
+    Cmi5,
     /// The plain lesson folder (`<id>-web/`).
     Web,
 }
@@ -142,6 +144,7 @@ fn targets(chosen: &[TargetArg]) -> Vec<Target> {
             TargetArg::Scorm12 => Target::Scorm12,
             TargetArg::Scorm2004 => Target::Scorm2004,
             TargetArg::Cc => Target::Cc,
+            TargetArg::Cmi5 => Target::Cmi5,
             TargetArg::Web => Target::Web,
         })
         .collect();

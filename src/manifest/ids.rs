@@ -18,6 +18,13 @@
 //! per lesson one resource per [`CcPart`] (`WEB-`, `TOPIC-`, `LINK-`, `LTI-`) with its item
 //! `CCITEM-<resource id>`; the shared files are [`CC_SHARED_RESOURCE`] (`WEB-SHARED`, upper
 //! case again).
+//!
+//! cmi5 identifiers are IRIs (cmi5 §13.1: fully qualified, globally unique, stable): a URN in
+//! the `lessonpack` namespace, `urn:lessonpack:<module-id>` for the course and
+//! `urn:lessonpack:<module-id>:<lesson-id>` for each lesson's AU. Ids never hold `:`, so the
+//! segments cannot run into each other, and a lesson's AU IRI never equals a course IRI. The
+//! learner's discussion response is about a sub-activity of the AU,
+//! `urn:lessonpack:<module-id>:<lesson-id>:response` (three segments: never an AU IRI).
 
 use crate::model::{Lesson, Module};
 
@@ -126,6 +133,24 @@ pub fn cc_resource(lesson: &Lesson, part: CcPart) -> String {
 /// The item pointing at [`cc_resource`]: `CCITEM-<resource id>`, e.g. `CCITEM-WEB-intro`.
 pub fn cc_item(lesson: &Lesson, part: CcPart) -> String {
     format!("CCITEM-{}", cc_resource(lesson, part))
+}
+
+/// The cmi5 course IRI (`<course id>`): `urn:lessonpack:<module-id>`.
+pub fn cmi5_course(module: &Module) -> String {
+    format!("urn:lessonpack:{}", module.id)
+}
+
+/// A lesson's cmi5 AU IRI (`<au id>`, the publisher id an LMS puts in the launch's context
+/// template): `urn:lessonpack:<module-id>:<lesson-id>`.
+pub fn cmi5_au(module: &Module, lesson: &Lesson) -> String {
+    format!("urn:lessonpack:{}:{}", module.id, lesson.id)
+}
+
+/// The activity a lesson's discussion response is recorded against (the object of the
+/// page's "answered" statement, cmi5 §7.1.3 "cmi5 allowed"):
+/// `urn:lessonpack:<module-id>:<lesson-id>:response`.
+pub fn cmi5_response(module: &Module, lesson: &Lesson) -> String {
+    format!("{}:response", cmi5_au(module, lesson))
 }
 
 /// Whether `id` is an identifier LMSs handle safely (`lms-import.md` §A 13): it matches
@@ -257,6 +282,33 @@ mod tests {
         }
         ids.push(CC_SHARED_RESOURCE.to_string());
         ids
+    }
+
+    #[test]
+    fn cmi5_iris() {
+        let (a, b) = (lesson("intro", "Intro"), lesson("intro-2", "Two"));
+        let m = module("bi-101", "Business", vec![a.clone(), b.clone()]);
+        assert_eq!(cmi5_course(&m), "urn:lessonpack:bi-101");
+        assert_eq!(cmi5_au(&m, &a), "urn:lessonpack:bi-101:intro");
+        assert_eq!(
+            cmi5_response(&m, &a),
+            "urn:lessonpack:bi-101:intro:response"
+        );
+        let all = [
+            cmi5_course(&m),
+            cmi5_au(&m, &a),
+            cmi5_au(&m, &b),
+            cmi5_response(&m, &a),
+            cmi5_response(&m, &b),
+        ];
+        let set: BTreeSet<_> = all.iter().collect();
+        assert_eq!(set.len(), all.len());
+        // Another module whose id extends this one's never shares an IRI.
+        let other = module("bi-101-intro", "Other", vec![lesson("intro", "I")]);
+        assert!(!all.contains(&cmi5_course(&other)));
+        assert!(!all.contains(&cmi5_au(&other, &other.lessons[0])));
+        let renamed = module("bi-101", "Renamed", vec![lesson("intro", "New")]);
+        assert_eq!(cmi5_au(&renamed, &renamed.lessons[0]), cmi5_au(&m, &a));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Manifest writers: `imsmanifest.xml` for SCORM 1.2, SCORM 2004 and IMS Common Cartridge,
-//! with stable identifiers.
+//! and `cmi5.xml` for cmi5, with stable identifiers.
 //!
 //! The SCORM writers follow the import rules in `lms-import.md` §A 5–18: content-packaging
 //! elements unprefixed in the default namespace, the ADL/IMS extensions under exactly the
@@ -15,11 +15,14 @@
 //! - [`schemas`]: the official XSD files each package ships at its root;
 //! - [`cc`]: the Common Cartridge 1.1/1.3 writer (its own shape, `lms-import.md` §A 21–27:
 //!   one module item per lesson, native discussion topics, web links and LTI links; no XSD
-//!   files in the cartridge).
+//!   files in the cartridge);
+//! - [`cmi5`]: the cmi5 course structure (`lms-import.md` §A 19–20: one AU per lesson, no XSD
+//!   files in the package).
 
 pub mod cc;
 mod cc_resources;
 mod cc_spelling;
+pub mod cmi5;
 pub mod ids;
 pub mod schemas;
 pub mod scorm12;

@@ -22,6 +22,8 @@ pub use theme::Theme;
 const PAGE_SCRIPT: &str = include_str!("assets/lessonpack.js");
 /// The built-in SCORM runtime.
 const SCORM_SCRIPT: &str = include_str!("assets/scorm.js");
+/// The built-in cmi5 runtime (xAPI client for the launching LMS).
+const CMI5_SCRIPT: &str = include_str!("assets/cmi5.js");
 
 /// Which tracking the pages carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +32,8 @@ pub enum Runtime {
     Scorm12,
     /// SCORM 2004 (`API_1484_11`).
     Scorm2004,
+    /// cmi5: xAPI statements and state to the LMS named in the launch URL.
+    Cmi5,
     /// No LMS tracking: progress is kept in the browser only (web, Common Cartridge).
     Local,
 }
@@ -40,6 +44,7 @@ impl Runtime {
         match self {
             Runtime::Scorm12 => "scorm12",
             Runtime::Scorm2004 => "scorm2004",
+            Runtime::Cmi5 => "cmi5",
             Runtime::Local => "none",
         }
     }
@@ -48,6 +53,7 @@ impl Runtime {
     fn scripts(self) -> Vec<&'static str> {
         match self {
             Runtime::Scorm12 | Runtime::Scorm2004 => vec!["scorm.js", "lessonpack.js"],
+            Runtime::Cmi5 => vec!["cmi5.js", "lessonpack.js"],
             Runtime::Local => vec!["lessonpack.js"],
         }
     }
@@ -119,8 +125,12 @@ pub fn render(engine: &Engine, module: &Module, runtime: Runtime) -> Result<Rend
         OutputFile::bytes("assets/lessonpack.css", engine.stylesheet.as_bytes()),
         OutputFile::bytes("assets/lessonpack.js", PAGE_SCRIPT),
     ];
-    if runtime != Runtime::Local {
-        shared.push(OutputFile::bytes("assets/scorm.js", SCORM_SCRIPT));
+    match runtime {
+        Runtime::Scorm12 | Runtime::Scorm2004 => {
+            shared.push(OutputFile::bytes("assets/scorm.js", SCORM_SCRIPT));
+        }
+        Runtime::Cmi5 => shared.push(OutputFile::bytes("assets/cmi5.js", CMI5_SCRIPT)),
+        Runtime::Local => {}
     }
     shared.sort_by(|a, b| a.path.cmp(&b.path));
     // Lessons render independently; an indexed parallel collect keeps their order.

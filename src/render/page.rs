@@ -3,6 +3,7 @@
 use super::Runtime;
 use super::i18n::{self, Strings};
 use super::{captions, markdown};
+use crate::manifest::ids;
 use crate::model::{Asset, Lesson, Module, Transcript, VideoSource};
 use crate::source::clock;
 use serde::Serialize;
@@ -104,6 +105,17 @@ struct Config<'a> {
     /// caption line under players that take no `<track>`.
     captions: Vec<(f64, f64, String)>,
     strings: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cmi5: Option<Cmi5Config>,
+}
+
+/// The cmi5 runtime's identifiers (`manifest::ids`): the course and the lesson's AU as in
+/// `cmi5.xml`, and the activity the discussion response is recorded against.
+#[derive(Debug, Serialize)]
+struct Cmi5Config {
+    course: String,
+    au: String,
+    response: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -322,7 +334,7 @@ fn config_json(
         module: &module.id,
         lesson: &lesson.id,
         standard: runtime.standard(),
-        interaction: crate::manifest::ids::interaction(lesson),
+        interaction: ids::interaction(lesson),
         completion: CompletionConfig {
             watched_percent: lesson.completion.watched_percent,
             require_response: lesson.completion.require_response,
@@ -352,6 +364,11 @@ fn config_json(
                 .collect(),
         },
         strings: i18n::script_strings(strings),
+        cmi5: (runtime == Runtime::Cmi5).then(|| Cmi5Config {
+            course: ids::cmi5_course(module),
+            au: ids::cmi5_au(module, lesson),
+            response: ids::cmi5_response(module, lesson),
+        }),
     };
     // `</` inside a script element would end it early; JSON allows `<\/` for `</`.
     serde_json::to_string(&config)

@@ -4,6 +4,7 @@ mod build;
 mod captions;
 mod cartridge;
 mod check;
+mod cmi5;
 mod fixture;
 mod import;
 mod manifest;

@@ -303,470 +303,478 @@
 
   /* ---------- Lesson state and completion ---------- */
 
-  const store = connectStorage();
-  const saved = store.start() || {};
-  decodeWatched(saved.watched);
-  let completed = !!saved.completed;
-  let responseSaved = !!saved.responseSaved;
-  let transcriptRead = false;
-  let videoFailed = false;
-  let playing = false;
-  let finished = false;
-  let position = 0;
-  let lastSample = null;   // media time of the previous sample; null after a seek
-  let resumeAt = null;
-  let player = null;
   const progressEl = $("lp-progress");
   const statusEl = $("lp-status");
-  const ui = { bucket: -1, percent: -1, lastDraw: 0, lastPush: 0, pushedAt: -1 };
+  const store = connectStorage();
+  // The LMS's saved state: SCORM and local storage answer at once, cmi5 (which must ask the
+  // LRS) with a Promise. Everything that depends on it starts once it is known.
+  const started = store.start();
+  if (started && typeof started.then === "function") started.then(begin);
+  else begin(started);
 
-  // The part of the media that counts: [start, start + duration]; without a
-  // configured duration, the media's own.
-  function span() {
-    const lo = Number(video.start) || 0;
-    const len = Number(video.duration) > 0 ? Number(video.duration)
-      : player && player.duration() > 0 ? player.duration() - lo : NaN;
-    return [lo, lo + len];
-  }
+  function begin(state) {
+    const saved = state || {};
+    decodeWatched(saved.watched);
+    let completed = !!saved.completed;
+    let responseSaved = !!saved.responseSaved;
+    let transcriptRead = false;
+    let videoFailed = false;
+    let playing = false;
+    let finished = false;
+    let position = 0;
+    let lastSample = null;   // media time of the previous sample; null after a seek
+    let resumeAt = null;
+    let player = null;
+    const ui = { bucket: -1, percent: -1, lastDraw: 0, lastPush: 0, pushedAt: -1 };
 
-  function watchedRatio() {
-    const [lo, hi] = span();
-    return hi > lo ? Math.min(1, covered(lo, hi) / (hi - lo)) : 0;
-  }
-
-  function pushProgress() {
-    store.progress(watchedRatio(), encodeWatched(), position);
-    ui.lastPush = Date.now();
-    ui.pushedAt = position;
-  }
-
-  function checkCompletion() {
-    if (completed || !(watchedRatio() >= target || transcriptRead)) return;
-    if (completion.requireResponse && !responseSaved) {
-      if (strings.responseNeeded) setStatus(t("responseNeeded"));
-      return;
+    // The part of the media that counts: [start, start + duration]; without a
+    // configured duration, the media's own.
+    function span() {
+      const lo = Number(video.start) || 0;
+      const len = Number(video.duration) > 0 ? Number(video.duration)
+        : player && player.duration() > 0 ? player.duration() - lo : NaN;
+      return [lo, lo + len];
     }
-    completed = true;
-    pushProgress();
-    store.complete();
-    if (progressEl) progressEl.value = 100;
-    setStatus(t("completed"));
-  }
 
-  // The bar at most twice a second; the status text only in 5 % steps so
-  // screen readers are not flooded; the store on each new whole percent, or
-  // every 5 s while the position moves.
-  function refresh(force) {
-    const now = Date.now();
-    if (!force && now - ui.lastDraw < 500) return;
-    ui.lastDraw = now;
-    const percent = Math.floor(watchedRatio() * 100);
-    if (progressEl) progressEl.value = completed ? 100 : percent;
-    const bucket = Math.floor(percent / 5);
-    if (!completed && !videoFailed && bucket !== ui.bucket) {
-      ui.bucket = bucket;
-      setStatus(t("watched", { percent: num(bucket * 5) }));
+    function watchedRatio() {
+      const [lo, hi] = span();
+      return hi > lo ? Math.min(1, covered(lo, hi) / (hi - lo)) : 0;
     }
-    if (percent !== ui.percent || (position !== ui.pushedAt && now - ui.lastPush > 5000)) {
-      ui.percent = percent;
-      pushProgress();
+
+    function pushProgress() {
+      store.progress(watchedRatio(), encodeWatched(), position);
+      ui.lastPush = Date.now();
+      ui.pushedAt = position;
     }
-    checkCompletion();
-  }
 
-  /* ---------- Playback ---------- */
-
-  // Only continuous playback counts: a sample a small forward step after the
-  // previous one, with no seek in between, adds that stretch; a jump adds nothing.
-  function onTime(time) {
-    if (!isFinite(time)) return;
-    const step = lastSample === null ? 0 : time - lastSample;
-    if (step > 0 && step <= MAX_STEP * Math.max(1, player.rate())) addInterval(lastSample, time);
-    lastSample = time;
-    position = time;
-    highlightCue(time);
-    refresh(false);
-  }
-
-  function resume() {
-    const at = resumeAt;
-    resumeAt = null;
-    if (!(at < span()[1] - 5)) return;   // the media's length is known only now
-    lastSample = null;
-    player.seek(at);
-    position = at;
-    setStatus(t("resumed", { time: clock(at) }));
-  }
-
-  player = createPlayer({
-    time: onTime,
-    seeking: () => { lastSample = null; },
-    ended(end) {
-      if (isFinite(end)) onTime(end);
-      playing = false;
-      refresh(true);
-      pushProgress();
-    },
-    playing(on) {
-      playing = on;
-      if (on && resumeAt !== null && player.deferResume) resume();
-      if (!on) { refresh(true); pushProgress(); }
-    },
-    ready() {
-      if (resumeAt !== null && !player.deferResume) resume();
-      else if (resumeAt === null && !iframeKind && video.start > 0 && player.currentTime() < video.start) {
-        player.seek(video.start);
+    function checkCompletion() {
+      if (completed || !(watchedRatio() >= target || transcriptRead)) return;
+      if (completion.requireResponse && !responseSaved) {
+        if (strings.responseNeeded) setStatus(t("responseNeeded"));
+        return;
       }
-      refresh(true);
-    },
-    error: () => failVideo(),
-    captionsFailed: () => enableCaptionLine()
-  });
-
-  // Resume from a meaningful point only: not the first or last 5 seconds
-  // (the end is checked in resume(), once the media knows its length).
-  if (player && !completed && Number(saved.position) > span()[0] + 5) resumeAt = Number(saved.position);
-
-  /* ---------- No working video: the transcript path ---------- */
-
-  function failVideo() {
-    if (videoFailed) return;
-    videoFailed = true;
-    resumeAt = null;
-    const notice = $("lp-video-error");
-    if (notice) notice.hidden = false;
-    if (!completed) setStatus(t("transcriptPath"));
-    watchTranscriptEnd();
-  }
-
-  // Reaching #lp-transcript-end counts as reading the transcript when the
-  // learner got there by scrolling or by moving focus into the transcript,
-  // and the transcript's last cue or paragraph has been on screen too (the
-  // cue list may scroll on its own, leaving the end marker below it in view
-  // while the list is still at its top). If all that is on screen without
-  // scrolling or focus (short transcript, tall screen), it must stay there
-  // for DWELL_MS of visible page time. That shows presence, not reading (no
-  // page can prove reading), but it never fires on page load alone.
-  function watchTranscriptEnd() {
-    const end = $("lp-transcript-end");
-    if (!end || !("IntersectionObserver" in window)) {
-      transcriptRead = true;   // nothing to observe: do not lock the learner out
-      checkCompletion();
-      return;
+      completed = true;
+      pushProgress();
+      store.complete();
+      if (progressEl) progressEl.value = 100;
+      setStatus(t("completed"));
     }
-    const items = document.querySelectorAll("#lp-cues > li, #lp-paragraphs > p");
-    const last = items[items.length - 1];
-    let lastSeen = !last;
-    let engaged = false;
-    let visible = false;
-    let dwell = 0;
-    const check = () => {
-      if (!transcriptRead && visible && lastSeen && (engaged || dwell >= DWELL_MS)) {
-        transcriptRead = true;
+
+    // The bar at most twice a second; the status text only in 5 % steps so
+    // screen readers are not flooded; the store on each new whole percent, or
+    // every 5 s while the position moves.
+    function refresh(force) {
+      const now = Date.now();
+      if (!force && now - ui.lastDraw < 500) return;
+      ui.lastDraw = now;
+      const percent = Math.floor(watchedRatio() * 100);
+      if (progressEl) progressEl.value = completed ? 100 : percent;
+      const bucket = Math.floor(percent / 5);
+      if (!completed && !videoFailed && bucket !== ui.bucket) {
+        ui.bucket = bucket;
+        setStatus(t("watched", { percent: num(bucket * 5) }));
+      }
+      if (percent !== ui.percent || (position !== ui.pushedAt && now - ui.lastPush > 5000)) {
+        ui.percent = percent;
+        pushProgress();
+      }
+      checkCompletion();
+    }
+
+    /* ---------- Playback ---------- */
+
+    // Only continuous playback counts: a sample a small forward step after the
+    // previous one, with no seek in between, adds that stretch; a jump adds nothing.
+    function onTime(time) {
+      if (!isFinite(time)) return;
+      const step = lastSample === null ? 0 : time - lastSample;
+      if (step > 0 && step <= MAX_STEP * Math.max(1, player.rate())) addInterval(lastSample, time);
+      lastSample = time;
+      position = time;
+      highlightCue(time);
+      refresh(false);
+    }
+
+    function resume() {
+      const at = resumeAt;
+      resumeAt = null;
+      if (!(at < span()[1] - 5)) return;   // the media's length is known only now
+      lastSample = null;
+      player.seek(at);
+      position = at;
+      setStatus(t("resumed", { time: clock(at) }));
+    }
+
+    player = createPlayer({
+      time: onTime,
+      seeking: () => { lastSample = null; },
+      ended(end) {
+        if (isFinite(end)) onTime(end);
+        playing = false;
+        refresh(true);
+        pushProgress();
+      },
+      playing(on) {
+        playing = on;
+        if (on && resumeAt !== null && player.deferResume) resume();
+        if (!on) { refresh(true); pushProgress(); }
+      },
+      ready() {
+        if (resumeAt !== null && !player.deferResume) resume();
+        else if (resumeAt === null && !iframeKind && video.start > 0 && player.currentTime() < video.start) {
+          player.seek(video.start);
+        }
+        refresh(true);
+      },
+      error: () => failVideo(),
+      captionsFailed: () => enableCaptionLine()
+    });
+
+    // Resume from a meaningful point only: not the first or last 5 seconds
+    // (the end is checked in resume(), once the media knows its length).
+    if (player && !completed && Number(saved.position) > span()[0] + 5) resumeAt = Number(saved.position);
+
+    /* ---------- No working video: the transcript path ---------- */
+
+    function failVideo() {
+      if (videoFailed) return;
+      videoFailed = true;
+      resumeAt = null;
+      const notice = $("lp-video-error");
+      if (notice) notice.hidden = false;
+      if (!completed) setStatus(t("transcriptPath"));
+      watchTranscriptEnd();
+    }
+
+    // Reaching #lp-transcript-end counts as reading the transcript when the
+    // learner got there by scrolling or by moving focus into the transcript,
+    // and the transcript's last cue or paragraph has been on screen too (the
+    // cue list may scroll on its own, leaving the end marker below it in view
+    // while the list is still at its top). If all that is on screen without
+    // scrolling or focus (short transcript, tall screen), it must stay there
+    // for DWELL_MS of visible page time. That shows presence, not reading (no
+    // page can prove reading), but it never fires on page load alone.
+    function watchTranscriptEnd() {
+      const end = $("lp-transcript-end");
+      if (!end || !("IntersectionObserver" in window)) {
+        transcriptRead = true;   // nothing to observe: do not lock the learner out
+        checkCompletion();
+        return;
+      }
+      const items = document.querySelectorAll("#lp-cues > li, #lp-paragraphs > p");
+      const last = items[items.length - 1];
+      let lastSeen = !last;
+      let engaged = false;
+      let visible = false;
+      let dwell = 0;
+      const check = () => {
+        if (!transcriptRead && visible && lastSeen && (engaged || dwell >= DWELL_MS)) {
+          transcriptRead = true;
+          checkCompletion();
+        }
+      };
+      const engage = () => { engaged = true; check(); };
+      // Capturing on window also sees scrolls of inner boxes (the cue list).
+      window.addEventListener("scroll", engage, { capture: true, passive: true });
+      const section = end.closest("section");
+      if (section) section.addEventListener("focusin", engage);
+      const observer = new IntersectionObserver((entries) => {
+        for (const entry of entries) {
+          if (entry.target === end) visible = entry.isIntersecting;
+          else if (entry.isIntersecting) lastSeen = true;
+        }
+        check();
+      });
+      observer.observe(end);
+      if (last) observer.observe(last);
+      const timer = setInterval(() => {
+        if (transcriptRead) return clearInterval(timer);
+        if (visible && lastSeen && document.visibilityState === "visible") dwell += 1000;
+        check();
+      }, 1000);
+    }
+
+    /* ---------- Interactive transcript and caption line ---------- */
+
+    const cueList = $("lp-cues");
+    const cues = cueList && config.timed !== false
+      ? Array.from(cueList.querySelectorAll(".lp-cue"), (el) =>
+        ({ el, start: parseFloat(el.dataset.start), end: parseFloat(el.dataset.end) }))
+      : [];
+    const captionEl = $("lp-caption");
+    const cueText = (cue) => (cue ? cue.el.querySelector(".lp-text").textContent : "");
+    let showCaption = false;
+    let currentCue = null;
+    let touchedAt = -Infinity;
+
+    // The caption line under the player: for iframe players, which have no
+    // <track>, and for a <video> whose track could not be loaded.
+    function enableCaptionLine() {
+      if (!captionEl || !cues.length || showCaption) return;
+      showCaption = true;
+      captionEl.hidden = false;
+      currentCaption = null;
+      updateCaptionLine(currentCue ? currentCue.start : 0);
+    }
+
+    // Reading-sized captions (the same cuts as the .vtt file) when the page has them;
+    // otherwise the whole transcript cue.
+    const captions = Array.isArray(config.captions) ? config.captions : [];
+    let currentCaption = null;
+    function updateCaptionLine(time) {
+      if (!showCaption) return;
+      if (!captions.length) {
+        captionEl.textContent = cueText(cueAt(time));
+        return;
+      }
+      const found = captions.find(([start, end]) => time >= start && time < end) || null;
+      if (found === currentCaption) return;
+      currentCaption = found;
+      captionEl.textContent = found ? found[2] : "";
+    }
+
+    // start <= time < end; the last cue also on the final frame (time === end).
+    const cueAt = (time) => cues.find((c, i) =>
+      time >= c.start && (time < c.end || (i === cues.length - 1 && time === c.end))) || null;
+
+    function highlightCue(time) {
+      updateCaptionLine(time);
+      const cue = cueAt(time);
+      if (cue === currentCue) return;
+      if (currentCue) {
+        currentCue.el.classList.remove("lp-current");
+        currentCue.el.removeAttribute("aria-current");
+      }
+      currentCue = cue;
+      if (!cue) return;
+      cue.el.classList.add("lp-current");
+      cue.el.setAttribute("aria-current", "true");
+      if (!learnerInTranscript()) keepInView(cue.el);
+    }
+
+    // Do not scroll the list under a learner who is reading or using it.
+    const learnerInTranscript = () => Date.now() - touchedAt < IDLE_MS ||
+      cueList.contains(document.activeElement) || cueList.matches(":hover");
+
+    // The nearest scrolling box from the cue list up to the transcript section.
+    function scrollBox() {
+      for (let box = cueList; box && box !== document.body; box = box.parentElement) {
+        const oy = getComputedStyle(box).overflowY;
+        if ((oy === "auto" || oy === "scroll") && box.scrollHeight > box.clientHeight) return box;
+        if (box.classList.contains("lp-transcript")) return null;
+      }
+      return null;
+    }
+
+    // Scroll that box only, never the page: the learner is watching the video.
+    function keepInView(el) {
+      const box = scrollBox();
+      if (!box) return;
+      const outer = box.getBoundingClientRect();
+      const inner = el.getBoundingClientRect();
+      if (inner.top < outer.top) box.scrollTop += inner.top - outer.top - 8;
+      else if (inner.bottom > outer.bottom) box.scrollTop += inner.bottom - outer.bottom + 8;
+    }
+
+    if (iframeKind) enableCaptionLine();
+    if (cueList) {
+      for (const type of ["wheel", "touchstart", "pointerdown", "keydown"]) {
+        cueList.addEventListener(type, () => { touchedAt = Date.now(); }, { passive: true });
+      }
+      // Buttons turn Enter and Space into clicks: one listener serves all three.
+      cueList.addEventListener("click", (e) => {
+        const button = e.target.closest(".lp-cue");
+        const start = button ? parseFloat(button.dataset.start) : NaN;
+        if (!cues.length || !player || videoFailed || !isFinite(start)) return;
+        resumeAt = null;
+        lastSample = null;
+        player.seek(start);
+        player.play();
+        position = start;
+        highlightCue(start);
+      });
+    }
+
+    /* ---------- Transcript search ---------- */
+
+    // Case- and accent-insensitive folding that remembers where each folded
+    // character came from, so matches map back onto the original text.
+    function fold(text) {
+      let out = "";
+      const from = [];
+      const to = [];
+      for (let i = 0; i < text.length;) {
+        const ch = String.fromCodePoint(text.codePointAt(i));
+        const f = ch.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+        for (let k = 0; k < f.length; k += 1) { from.push(i); to.push(i + ch.length); }
+        out += f;
+        i += ch.length;
+      }
+      return { text: out, from, to };
+    }
+
+    // Wrap each match inside one text node in <mark class="lp-match">.
+    function markText(node, query) {
+      const text = node.nodeValue;
+      const f = fold(text);
+      const frag = document.createDocumentFragment();
+      let pos = 0;
+      let count = 0;
+      for (let i = f.text.indexOf(query); i >= 0; i = f.text.indexOf(query, i + query.length)) {
+        const a = f.from[i];
+        const b = f.to[i + query.length - 1];
+        if (a < pos) continue;
+        if (a > pos) frag.appendChild(document.createTextNode(text.slice(pos, a)));
+        const mark = frag.appendChild(document.createElement("mark"));
+        mark.className = "lp-match";
+        mark.textContent = text.slice(a, b);
+        pos = b;
+        count += 1;
+      }
+      if (!count) return 0;
+      if (pos < text.length) frag.appendChild(document.createTextNode(text.slice(pos)));
+      node.parentNode.replaceChild(frag, node);
+      return count;
+    }
+
+    function setupSearch() {
+      const input = $("lp-search");
+      const status = $("lp-search-status");
+      const areas = (cues.length ? cues.map((c) => c.el.querySelector(".lp-text"))
+        : Array.from(document.querySelectorAll("#lp-paragraphs p"))).filter(Boolean);
+      if (!input || !areas.length) return;
+      let hits = [];
+      let timer = null;
+      let lastJump = -1;
+
+      // Put the text back exactly: marks become text nodes, then merge.
+      function clear() {
+        for (const area of areas) {
+          const marks = area.querySelectorAll("mark.lp-match");
+          if (!marks.length) continue;
+          marks.forEach((m) => m.parentNode.replaceChild(document.createTextNode(m.textContent), m));
+          area.normalize();
+        }
+      }
+
+      function run() {
+        timer = null;
+        clear();
+        hits = [];
+        lastJump = -1;
+        const query = fold(input.value.trim()).text;
+        if (!query) {
+          if (status) status.textContent = "";
+          return;
+        }
+        let count = 0;
+        for (const area of areas) {
+          const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
+          const nodes = [];
+          while (walker.nextNode()) nodes.push(walker.currentNode);
+          const n = nodes.reduce((sum, node) => sum + markText(node, query), 0);
+          if (n) hits.push(area.closest(".lp-cue") || area);
+          count += n;
+        }
+        if (status) {
+          status.textContent = count === 0 ? t("noMatches") : count === 1 ? t("oneMatch")
+            : t("matches", { count: num(count) });
+        }
+      }
+
+      // Enter: focus the next cue (or paragraph) with a match, round and round.
+      function jumpNext() {
+        if (timer !== null) { clearTimeout(timer); run(); }
+        if (!hits.length) return;
+        lastJump = (lastJump + 1) % hits.length;
+        const el = hits[lastJump];
+        if (!el.matches("button, [tabindex]")) el.setAttribute("tabindex", "-1");
+        el.focus();
+      }
+
+      input.addEventListener("input", () => {
+        if (timer !== null) clearTimeout(timer);
+        timer = setTimeout(run, 150);
+      });
+      input.addEventListener("keydown", (e) => {
+        if (e.key !== "Enter") return;
+        e.preventDefault();
+        jumpNext();
+      });
+    }
+
+    /* ---------- Discussion response ---------- */
+
+    function setupResponse() {
+      const form = $("lp-response-form");
+      const box = $("lp-response");
+      const status = $("lp-response-status");
+      if (!form || !box) return;
+      if (saved.response && !box.value) box.value = saved.response;
+
+      function save(e) {
+        e.preventDefault();
+        const text = box.value;
+        if (!text.trim()) {
+          announce(status, t("empty"));
+          box.focus();
+          return;
+        }
+        const where = store.saveResponse(text);
+        responseSaved = true;
+        const cut = where === "lms" && text.length > store.responseLimit && strings.truncated;
+        announce(status, cut ? t("truncated", { max: num(store.responseLimit) })
+          : t(where === "lms" ? "saved" : "savedLocal"));
         checkCompletion();
       }
-    };
-    const engage = () => { engaged = true; check(); };
-    // Capturing on window also sees scrolls of inner boxes (the cue list).
-    window.addEventListener("scroll", engage, { capture: true, passive: true });
-    const section = end.closest("section");
-    if (section) section.addEventListener("focusin", engage);
-    const observer = new IntersectionObserver((entries) => {
-      for (const entry of entries) {
-        if (entry.target === end) visible = entry.isIntersecting;
-        else if (entry.isIntersecting) lastSeen = true;
-      }
-      check();
+      // Sandboxed LMS frames without "allow-forms" never fire "submit", so the
+      // button's click is handled too (cancelling the submission it would start).
+      form.addEventListener("submit", save);
+      form.addEventListener("click", (e) => {
+        if (e.target.closest("button[type=submit], input[type=submit]")) save(e);
+      });
+    }
+
+    /* ---------- Lifecycle ---------- */
+
+    function flush() {
+      if (player && !videoFailed && isFinite(player.currentTime())) position = player.currentTime();
+      pushProgress();
+    }
+
+    // Commit when the page is hidden (tab switch, LMS closing the frame) and
+    // finish on pagehide, the last event a page reliably gets: beforeunload
+    // and unload are blocked in many LMS iframes.
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState !== "hidden" || finished) return;
+      flush();
+      store.commit();
     });
-    observer.observe(end);
-    if (last) observer.observe(last);
-    const timer = setInterval(() => {
-      if (transcriptRead) return clearInterval(timer);
-      if (visible && lastSeen && document.visibilityState === "visible") dwell += 1000;
-      check();
-    }, 1000);
-  }
 
-  /* ---------- Interactive transcript and caption line ---------- */
-
-  const cueList = $("lp-cues");
-  const cues = cueList && config.timed !== false
-    ? Array.from(cueList.querySelectorAll(".lp-cue"), (el) =>
-      ({ el, start: parseFloat(el.dataset.start), end: parseFloat(el.dataset.end) }))
-    : [];
-  const captionEl = $("lp-caption");
-  const cueText = (cue) => (cue ? cue.el.querySelector(".lp-text").textContent : "");
-  let showCaption = false;
-  let currentCue = null;
-  let touchedAt = -Infinity;
-
-  // The caption line under the player: for iframe players, which have no
-  // <track>, and for a <video> whose track could not be loaded.
-  function enableCaptionLine() {
-    if (!captionEl || !cues.length || showCaption) return;
-    showCaption = true;
-    captionEl.hidden = false;
-    currentCaption = null;
-    updateCaptionLine(currentCue ? currentCue.start : 0);
-  }
-
-  // Reading-sized captions (the same cuts as the .vtt file) when the page has them;
-  // otherwise the whole transcript cue.
-  const captions = Array.isArray(config.captions) ? config.captions : [];
-  let currentCaption = null;
-  function updateCaptionLine(time) {
-    if (!showCaption) return;
-    if (!captions.length) {
-      captionEl.textContent = cueText(cueAt(time));
-      return;
-    }
-    const found = captions.find(([start, end]) => time >= start && time < end) || null;
-    if (found === currentCaption) return;
-    currentCaption = found;
-    captionEl.textContent = found ? found[2] : "";
-  }
-
-  // start <= time < end; the last cue also on the final frame (time === end).
-  const cueAt = (time) => cues.find((c, i) =>
-    time >= c.start && (time < c.end || (i === cues.length - 1 && time === c.end))) || null;
-
-  function highlightCue(time) {
-    updateCaptionLine(time);
-    const cue = cueAt(time);
-    if (cue === currentCue) return;
-    if (currentCue) {
-      currentCue.el.classList.remove("lp-current");
-      currentCue.el.removeAttribute("aria-current");
-    }
-    currentCue = cue;
-    if (!cue) return;
-    cue.el.classList.add("lp-current");
-    cue.el.setAttribute("aria-current", "true");
-    if (!learnerInTranscript()) keepInView(cue.el);
-  }
-
-  // Do not scroll the list under a learner who is reading or using it.
-  const learnerInTranscript = () => Date.now() - touchedAt < IDLE_MS ||
-    cueList.contains(document.activeElement) || cueList.matches(":hover");
-
-  // The nearest scrolling box from the cue list up to the transcript section.
-  function scrollBox() {
-    for (let box = cueList; box && box !== document.body; box = box.parentElement) {
-      const oy = getComputedStyle(box).overflowY;
-      if ((oy === "auto" || oy === "scroll") && box.scrollHeight > box.clientHeight) return box;
-      if (box.classList.contains("lp-transcript")) return null;
-    }
-    return null;
-  }
-
-  // Scroll that box only, never the page: the learner is watching the video.
-  function keepInView(el) {
-    const box = scrollBox();
-    if (!box) return;
-    const outer = box.getBoundingClientRect();
-    const inner = el.getBoundingClientRect();
-    if (inner.top < outer.top) box.scrollTop += inner.top - outer.top - 8;
-    else if (inner.bottom > outer.bottom) box.scrollTop += inner.bottom - outer.bottom + 8;
-  }
-
-  if (iframeKind) enableCaptionLine();
-  if (cueList) {
-    for (const type of ["wheel", "touchstart", "pointerdown", "keydown"]) {
-      cueList.addEventListener(type, () => { touchedAt = Date.now(); }, { passive: true });
-    }
-    // Buttons turn Enter and Space into clicks: one listener serves all three.
-    cueList.addEventListener("click", (e) => {
-      const button = e.target.closest(".lp-cue");
-      const start = button ? parseFloat(button.dataset.start) : NaN;
-      if (!cues.length || !player || videoFailed || !isFinite(start)) return;
-      resumeAt = null;
-      lastSample = null;
-      player.seek(start);
-      player.play();
-      position = start;
-      highlightCue(start);
+    window.addEventListener("pagehide", () => {
+      if (finished) return;
+      finished = true;
+      flush();
+      store.finish();
     });
-  }
 
-  /* ---------- Transcript search ---------- */
+    // While the video plays, commit every 30 s so a crash loses little.
+    setInterval(() => {
+      if (!playing || finished) return;
+      flush();
+      store.commit();
+    }, 30000);
 
-  // Case- and accent-insensitive folding that remembers where each folded
-  // character came from, so matches map back onto the original text.
-  function fold(text) {
-    let out = "";
-    const from = [];
-    const to = [];
-    for (let i = 0; i < text.length;) {
-      const ch = String.fromCodePoint(text.codePointAt(i));
-      const f = ch.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
-      for (let k = 0; k < f.length; k += 1) { from.push(i); to.push(i + ch.length); }
-      out += f;
-      i += ch.length;
+    /* ---------- Start ---------- */
+
+    setupSearch();
+    setupResponse();
+    if (completed) {
+      if (progressEl) progressEl.value = 100;
+      setStatus(t("completed"));
+    } else {
+      refresh(true);
     }
-    return { text: out, from, to };
+    if (!player) failVideo();
   }
-
-  // Wrap each match inside one text node in <mark class="lp-match">.
-  function markText(node, query) {
-    const text = node.nodeValue;
-    const f = fold(text);
-    const frag = document.createDocumentFragment();
-    let pos = 0;
-    let count = 0;
-    for (let i = f.text.indexOf(query); i >= 0; i = f.text.indexOf(query, i + query.length)) {
-      const a = f.from[i];
-      const b = f.to[i + query.length - 1];
-      if (a < pos) continue;
-      if (a > pos) frag.appendChild(document.createTextNode(text.slice(pos, a)));
-      const mark = frag.appendChild(document.createElement("mark"));
-      mark.className = "lp-match";
-      mark.textContent = text.slice(a, b);
-      pos = b;
-      count += 1;
-    }
-    if (!count) return 0;
-    if (pos < text.length) frag.appendChild(document.createTextNode(text.slice(pos)));
-    node.parentNode.replaceChild(frag, node);
-    return count;
-  }
-
-  function setupSearch() {
-    const input = $("lp-search");
-    const status = $("lp-search-status");
-    const areas = (cues.length ? cues.map((c) => c.el.querySelector(".lp-text"))
-      : Array.from(document.querySelectorAll("#lp-paragraphs p"))).filter(Boolean);
-    if (!input || !areas.length) return;
-    let hits = [];
-    let timer = null;
-    let lastJump = -1;
-
-    // Put the text back exactly: marks become text nodes, then merge.
-    function clear() {
-      for (const area of areas) {
-        const marks = area.querySelectorAll("mark.lp-match");
-        if (!marks.length) continue;
-        marks.forEach((m) => m.parentNode.replaceChild(document.createTextNode(m.textContent), m));
-        area.normalize();
-      }
-    }
-
-    function run() {
-      timer = null;
-      clear();
-      hits = [];
-      lastJump = -1;
-      const query = fold(input.value.trim()).text;
-      if (!query) {
-        if (status) status.textContent = "";
-        return;
-      }
-      let count = 0;
-      for (const area of areas) {
-        const walker = document.createTreeWalker(area, NodeFilter.SHOW_TEXT);
-        const nodes = [];
-        while (walker.nextNode()) nodes.push(walker.currentNode);
-        const n = nodes.reduce((sum, node) => sum + markText(node, query), 0);
-        if (n) hits.push(area.closest(".lp-cue") || area);
-        count += n;
-      }
-      if (status) {
-        status.textContent = count === 0 ? t("noMatches") : count === 1 ? t("oneMatch")
-          : t("matches", { count: num(count) });
-      }
-    }
-
-    // Enter: focus the next cue (or paragraph) with a match, round and round.
-    function jumpNext() {
-      if (timer !== null) { clearTimeout(timer); run(); }
-      if (!hits.length) return;
-      lastJump = (lastJump + 1) % hits.length;
-      const el = hits[lastJump];
-      if (!el.matches("button, [tabindex]")) el.setAttribute("tabindex", "-1");
-      el.focus();
-    }
-
-    input.addEventListener("input", () => {
-      if (timer !== null) clearTimeout(timer);
-      timer = setTimeout(run, 150);
-    });
-    input.addEventListener("keydown", (e) => {
-      if (e.key !== "Enter") return;
-      e.preventDefault();
-      jumpNext();
-    });
-  }
-
-  /* ---------- Discussion response ---------- */
-
-  function setupResponse() {
-    const form = $("lp-response-form");
-    const box = $("lp-response");
-    const status = $("lp-response-status");
-    if (!form || !box) return;
-    if (saved.response && !box.value) box.value = saved.response;
-
-    function save(e) {
-      e.preventDefault();
-      const text = box.value;
-      if (!text.trim()) {
-        announce(status, t("empty"));
-        box.focus();
-        return;
-      }
-      const where = store.saveResponse(text);
-      responseSaved = true;
-      const cut = where === "lms" && text.length > store.responseLimit && strings.truncated;
-      announce(status, cut ? t("truncated", { max: num(store.responseLimit) })
-        : t(where === "lms" ? "saved" : "savedLocal"));
-      checkCompletion();
-    }
-    // Sandboxed LMS frames without "allow-forms" never fire "submit", so the
-    // button's click is handled too (cancelling the submission it would start).
-    form.addEventListener("submit", save);
-    form.addEventListener("click", (e) => {
-      if (e.target.closest("button[type=submit], input[type=submit]")) save(e);
-    });
-  }
-
-  /* ---------- Lifecycle ---------- */
-
-  function flush() {
-    if (player && !videoFailed && isFinite(player.currentTime())) position = player.currentTime();
-    pushProgress();
-  }
-
-  // Commit when the page is hidden (tab switch, LMS closing the frame) and
-  // finish on pagehide, the last event a page reliably gets: beforeunload
-  // and unload are blocked in many LMS iframes.
-  document.addEventListener("visibilitychange", () => {
-    if (document.visibilityState !== "hidden" || finished) return;
-    flush();
-    store.commit();
-  });
-
-  window.addEventListener("pagehide", () => {
-    if (finished) return;
-    finished = true;
-    flush();
-    store.finish();
-  });
-
-  // While the video plays, commit every 30 s so a crash loses little.
-  setInterval(() => {
-    if (!playing || finished) return;
-    flush();
-    store.commit();
-  }, 30000);
-
-  /* ---------- Start ---------- */
-
-  setupSearch();
-  setupResponse();
-  if (completed) {
-    if (progressEl) progressEl.value = 100;
-    setStatus(t("completed"));
-  } else {
-    refresh(true);
-  }
-  if (!player) failVideo();
 })();
