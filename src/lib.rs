@@ -11,12 +11,15 @@
 //!   diagnostics with file, line and column;
 //! - [`model`] is the validated, format-neutral lesson model;
 //! - [`render`] turns the model into what learners see (captions so far);
+//! - [`diff`] compares two versions of a package and says which learner records each LMS
+//!   keeps;
 //! - [`diagnostic`] is the one finding type every stage reports with;
 //! - [`cli`] maps commands to stages and results to exit codes.
 
 pub mod build;
 pub mod cli;
 pub mod diagnostic;
+pub mod diff;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod check;
+pub mod diff;
 pub mod import;
 pub mod init;
 
@@ -53,6 +54,11 @@ pub enum Command {
     Check(check::CheckArgs),
     /// Build the packages (SCORM 1.2, SCORM 2004, Common Cartridge, web folder) into `dist/`.
     Build(build::BuildArgs),
+    /// Compare two versions of a package and say which learner records each LMS keeps.
+    ///
+    /// Exit status: 0 no LMS drops learner records (changes are fine), 1 replacing the old
+    /// package with the new one would drop records in some LMS, 2 a package cannot be read.
+    Diff(diff::DiffArgs),
 }
 
 /// Runs the parsed command line.
@@ -62,6 +68,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Import(args) => import::run(args),
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
+        Command::Diff(args) => diff::run(args),
     }
 }
 

@@ -5,6 +5,7 @@ mod captions;
 mod cartridge;
 mod check;
 mod cmi5;
+mod diff;
 mod fixture;
 mod import;
 mod manifest;
