@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Runs the whole test suite, first installing what the tests need when it is missing:
-# Node.js and npm (Debian packages) and the npm packages in tests/js (the third-party
-# WebVTT parser the caption tests check against); for the cmi5 browser test Chromium and
-# ffmpeg (Debian packages), the npm packages in tests/cmi5 (playwright-core, which drives
-# Debian's Chromium and downloads no browser) and a Python venv with ralph-malph (the xAPI
-# statement validator). Extra arguments go to `cargo test`.
+# Node.js and npm (Debian packages), the npm packages in tests/js (the third-party WebVTT
+# parser the caption tests check against); for the browser suites (tests/browser/, and the
+# cmi5 test in tests/cmi5/) Debian's chromium and ffmpeg, their npm packages (playwright-core
+# drives Debian's Chromium and downloads no browser) and a Python venv with ralph-malph (the
+# xAPI statement validator). Then `cargo test` (extra arguments go to it), then the browser
+# suite against packages built by the debug binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,16 +22,6 @@ if ! command -v xmllint >/dev/null 2>&1; then
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
 fi
-
-# The cmi5 browser test: Debian's Chromium (the package and the command share the name, as
-# do ffmpeg's, which makes the test video).
-for package in chromium ffmpeg; do
-  if ! command -v "$package" >/dev/null 2>&1; then
-    echo "test.sh: installing $package (needed by the cmi5 browser test)" >&2
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
-  fi
-done
 
 # The xAPI validator's venv, unless it already imports ralph.
 venv=tests/cmi5/.venv
@@ -58,5 +49,10 @@ if ! cmp -s tests/cmi5/package-lock.json "$stamp" 2>/dev/null; then
   (cd tests/cmi5 && npm ci --no-audit --no-fund --loglevel=error)
   cp tests/cmi5/package-lock.json "$stamp"
 fi
+# Debian's chromium and ffmpeg (both browser suites use them) and tests/browser's npm packages.
+tests/browser/setup.sh
 
 cargo test "$@"
+
+echo "test.sh: browser suite (tests/browser: real packages in headless Chromium)" >&2
+(cd tests/browser && npm test)

@@ -1,74 +1,64 @@
 // A tiny static server for the browser tests: loopback only, no dependencies.
 //
-// It lays out the same relative tree a rendered lesson uses
-// (pages/<module>/<lesson>.html → ../../assets, ../../media, ../../captions)
-// and lets a test vary the lesson page through query parameters:
-//   cfg=<JSON>        deep-merged into the #lp-config JSON
-//   media=<file>      replaces the video file name (a missing one gives a 404)
-//   player=youtube|vimeo&origin=<url>  swaps the <video> for an iframe player
-//                     served by the mock at <origin>/mock/<player>.html
-//   noscorm=1         drops the scorm.js script tag (a plain web page)
+//   /host.html                  the test LMS (harness/host.html)
+//   /pkg/<name>/<path>          a built package, served from its extracted root as an LMS
+//                               serves an imported package (same origin as the LMS page)
+//   /pkg/<name>~nomedia/<path>  the same package with its media/ folder missing (404)
+//   /mock/<player>.html         stand-ins for the YouTube and Vimeo players
+//   /vendor/…                   scorm-again and axe-core from node_modules
+//
+// The packages' YouTube / Vimeo iframes point at youtube-nocookie.com and player.vimeo.com;
+// with `mockOrigin` set, a served page has that src rewritten to <mockOrigin>/mock/<player>.html
+// (a second loopback origin, so the page talks to it cross-origin as to the real players);
+// the page's own query parameter `mock` is handed on to the mock (`?mock=rate%3D8`).
 import { createServer } from "node:http";
 import { readFile, stat } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { extname, join, normalize, sep } from "node:path";
-import { fileURLToPath } from "node:url";
-
-const here = fileURLToPath(new URL(".", import.meta.url));
-const repo = join(here, "..", "..");
+import { here } from "./packages.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
+  ".css": "text/css; charset=utf-8",
   ".vtt": "text/vtt; charset=utf-8",
+  ".xml": "application/xml",
+  ".xsd": "application/xml",
   ".webm": "video/webm",
+  ".mp4": "video/mp4",
   ".json": "application/json",
 };
 
-function mergeDeep(base, patch) {
-  for (const [key, value] of Object.entries(patch)) {
-    if (value && typeof value === "object" && !Array.isArray(value) && base[key] && typeof base[key] === "object") {
-      mergeDeep(base[key], value);
-    } else {
-      base[key] = value;
-    }
-  }
-  return base;
-}
+const PLAYERS = [
+  ["youtube", /https:\/\/www\.youtube-nocookie\.com\/embed\/[^"]*/g],
+  ["vimeo", /https:\/\/player\.vimeo\.com\/video\/[^"]*/g],
+];
 
-// Resolve "/prefix/rest" under a folder, refusing any path that escapes it.
+// Resolve "rest" under a folder, refusing any path that escapes it.
 function under(root, rest) {
   const path = normalize(join(root, decodeURIComponent(rest)));
-  return path.startsWith(root + sep) || path === root ? path : null;
+  return path.startsWith(root + sep) ? path : null;
 }
 
-async function lessonPage(url) {
-  let html = await readFile(join(here, "harness", "lesson.html"), "utf8");
-  const q = url.searchParams;
-  if (q.get("cfg")) {
-    html = html.replace(/(<script type="application\/json" id="lp-config">)([\s\S]*?)(<\/script>)/, (m, open, json, close) =>
-      open + JSON.stringify(mergeDeep(JSON.parse(json), JSON.parse(q.get("cfg")))) + close);
-  }
-  if (q.get("media")) html = html.replace("../../media/lesson.webm", "../../media/" + q.get("media"));
-  if (q.get("player")) {
-    const player = q.get("player");
-    const src = `${q.get("origin")}/mock/${player}.html?${q.get("mock") || ""}`;
-    html = html.replace(/<video id="lp-media"[\s\S]*?<\/video>/,
-      `<iframe id="lp-media" src="${src}" title="Video player" allow="autoplay; fullscreen"></iframe>`);
-  }
-  if (q.get("noscorm")) html = html.replace(/<script src="..\/..\/assets\/scorm.js"><\/script>\n/, "");
-  return html;
+function notFound(res) {
+  res.writeHead(404, { "content-type": "text/plain" }).end("not found");
 }
 
-async function sendFile(req, res, path) {
+async function sendFile(req, res, path, url, mockOrigin) {
   let info;
   try {
     info = await stat(path);
   } catch {
-    res.writeHead(404, { "content-type": "text/plain" }).end("not found");
-    return;
+    return notFound(res);
   }
+  if (!info.isFile()) return notFound(res);
   const type = TYPES[extname(path)] || "application/octet-stream";
+  if (extname(path) === ".html" && mockOrigin) {
+    let html = await readFile(path, "utf8");
+    const query = url.searchParams.get("mock") || "";
+    for (const [player, re] of PLAYERS) html = html.replace(re, `${mockOrigin}/mock/${player}.html?${query}`);
+    return res.writeHead(200, { "content-type": type, "cache-control": "no-store" }).end(html);
+  }
   // Media needs byte ranges, or Chromium treats the video as unseekable.
   const range = /^bytes=(\d*)-(\d*)$/.exec(req.headers.range || "");
   if (range) {
@@ -89,11 +79,9 @@ async function sendFile(req, res, path) {
   createReadStream(path).pipe(res);
 }
 
-export async function startServer({ host = "127.0.0.1", mediaDir }) {
+// packages: { name: extracted package root }.
+export async function startServer({ host = "127.0.0.1", packages = {}, mockOrigin = null } = {}) {
   const routes = [
-    ["/assets/", join(repo, "src", "render", "assets")],
-    ["/media/", mediaDir],
-    ["/captions/", join(here, "harness", "captions")],
     ["/mock/", join(here, "harness", "mock")],
     ["/vendor/scorm-again/", join(here, "node_modules", "scorm-again", "dist")],
     ["/vendor/axe-core/", join(here, "node_modules", "axe-core")],
@@ -102,18 +90,21 @@ export async function startServer({ host = "127.0.0.1", mediaDir }) {
     try {
       const url = new URL(req.url, `http://${req.headers.host}`);
       if (url.pathname === "/favicon.ico") return res.writeHead(204).end();
-      if (url.pathname === "/host.html") return sendFile(req, res, join(here, "harness", "host.html"));
-      if (/^\/pages\/[\w-]+\/[\w-]+\.html$/.test(url.pathname)) {
-        const html = await lessonPage(url);
-        return res.writeHead(200, { "content-type": TYPES[".html"], "cache-control": "no-store" }).end(html);
+      if (url.pathname === "/host.html") return sendFile(req, res, join(here, "harness", "host.html"), url, null);
+      const pkg = /^\/pkg\/([\w-]+?)(~nomedia)?\/(.+)$/.exec(url.pathname);
+      if (pkg) {
+        const root = packages[pkg[1]];
+        const path = root && under(root, pkg[3]);
+        if (!path || (pkg[2] && pkg[3].startsWith("media/"))) return notFound(res);
+        return sendFile(req, res, path, url, mockOrigin);
       }
       for (const [prefix, root] of routes) {
         if (url.pathname.startsWith(prefix)) {
           const path = under(root, url.pathname.slice(prefix.length));
-          if (path) return sendFile(req, res, path);
+          if (path) return sendFile(req, res, path, url, null);
         }
       }
-      res.writeHead(404, { "content-type": "text/plain" }).end("not found");
+      notFound(res);
     } catch (err) {
       res.writeHead(500, { "content-type": "text/plain" }).end(String(err));
     }

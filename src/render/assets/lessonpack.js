@@ -402,6 +402,9 @@
       lastSample = null;
       player.seek(at);
       position = at;
+      // Without a configured duration the restored share only counts from now on: mark its
+      // 5 % step as announced, or the refresh that follows would replace this message at once.
+      ui.bucket = Math.floor(Math.floor(watchedRatio() * 100) / 5);
       setStatus(t("resumed", { time: clock(at) }));
     }
 
