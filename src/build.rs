@@ -1,11 +1,18 @@
 //! The build pipeline for one target: render the pages, write the manifest, list the files
-//! of the package. Writing them is the package stage's job.
+//! of the package, and hand them to the package stage.
+//!
+//! `build`, `watch` and `preview` share it: [`Project::load`] reads a lesson source and
+//! compiles its theme, [`package_files`] lists one target's files, [`write()`] writes them.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Report};
 use crate::manifest::{self, CcVersion, Edition};
 use crate::model::Module;
 use crate::output::{OutputFile, Rendered};
-use crate::render::{self, Engine, Runtime};
+use crate::package::{self, Progress, Written};
+use crate::render::{self, Engine, Runtime, Theme};
+use crate::source;
+use anyhow::Context as _;
+use std::path::Path;
 
 /// A kind of package the tool writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -41,6 +48,11 @@ impl Target {
             Target::Cmi5 => "cmi5",
             Target::Web => "web",
         }
+    }
+
+    /// The target named `name` (as [`Target::name`] spells it).
+    pub fn from_name(name: &str) -> Option<Target> {
+        Target::ALL.into_iter().find(|t| t.name() == name)
     }
 
     /// Whether the target is written as a folder rather than a zip archive.
@@ -125,6 +137,95 @@ pub fn package_files(
     };
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
+}
+
+/// A lesson source loaded and ready to build: the lesson model and its compiled theme.
+pub struct Project {
+    /// The lesson model.
+    pub module: Module,
+    /// The theme's templates, compiled for the module's language.
+    pub engine: Engine,
+}
+
+impl Project {
+    /// Loads the lesson source in `dir` (`module.toml`, the files it names, `theme/`) and
+    /// compiles its templates.
+    ///
+    /// Returns the project, `None` when the source has errors, beside every finding. `Err`
+    /// means the folder could not be read at all.
+    pub fn load(dir: &Path) -> anyhow::Result<(Option<Project>, Report)> {
+        let loaded = source::load(dir)?;
+        let mut report = loaded.report;
+        let theme = Theme::load(dir, &mut report)?;
+        let Some(module) = loaded.module.filter(|_| !report.has_errors()) else {
+            return Ok((None, report));
+        };
+        match Engine::new(&theme, &module.language) {
+            Ok((engine, warnings)) => {
+                warnings.into_iter().for_each(|w| report.push(w));
+                Ok((Some(Project { module, engine }), report))
+            }
+            Err(err) => {
+                report.push(err);
+                Ok((None, report))
+            }
+        }
+    }
+
+    /// Every file of `target`'s package (see [`package_files`]).
+    pub fn files(&self, target: Target, options: &Options) -> Result<Vec<OutputFile>, Diagnostic> {
+        package_files(target, &self.engine, &self.module, options)
+    }
+}
+
+/// Writes one target's files at `dest` atomically: a folder for [`Target::is_folder`]
+/// targets, a zip archive otherwise (`progress` is only called for archives).
+pub fn write(
+    target: Target,
+    dest: &Path,
+    files: &[OutputFile],
+    progress: &dyn Fn(Progress),
+) -> anyhow::Result<Written> {
+    if target.is_folder() {
+        package::write_dir(dest, files)
+    } else {
+        package::write_zip(dest, files, progress)
+    }
+    .with_context(|| format!("cannot write `{}`", dest.display()))
+}
+
+/// Refuses an output folder inside the lesson source folder: builds never write into the
+/// source (and a watcher would see its own output as a change).
+pub fn refuse_output_inside_source(source: &Path, output: &Path) -> anyhow::Result<()> {
+    let source = std::fs::canonicalize(source)
+        .with_context(|| format!("cannot read `{}`", source.display()))?;
+    let mut probe = if output.is_absolute() {
+        output.to_path_buf()
+    } else {
+        std::env::current_dir()?.join(output)
+    };
+    // The output folder may not exist yet: resolve its nearest existing ancestor.
+    let mut rest = Vec::new();
+    while !probe.exists() {
+        match (probe.file_name(), probe.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name.to_owned());
+                probe = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let resolved = rest
+        .iter()
+        .rev()
+        .fold(std::fs::canonicalize(&probe)?, |p, n| p.join(n));
+    anyhow::ensure!(
+        !resolved.starts_with(&source),
+        "the output folder `{}` is inside the lesson source folder `{}`; builds never write into the source: choose another `--output`",
+        output.display(),
+        source.display()
+    );
+    Ok(())
 }
 
 fn flatten(rendered: Rendered) -> Vec<OutputFile> {

@@ -14,6 +14,8 @@
 //! - [`diff`] compares two versions of a package and says which learner records each LMS
 //!   keeps;
 //! - [`diagnostic`] is the one finding type every stage reports with;
+//! - [`build`] runs the stages for one target; [`watch`] rebuilds on change, writing only what
+//!   changed, and `preview` (feature `preview`) serves a build in an LMS-like page;
 //! - [`cli`] maps commands to stages and results to exit codes.
 
 pub mod build;
@@ -24,5 +26,8 @@ pub mod manifest;
 pub mod model;
 pub mod output;
 pub mod package;
+#[cfg(feature = "preview")]
+pub mod preview;
 pub mod render;
 pub mod source;
+pub mod watch;

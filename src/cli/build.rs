@@ -1,15 +1,12 @@
 //! `lessonpack build [DIR]`: load, render, write manifests, package every target atomically.
 
 use super::{ExitStatus, print_report};
-use crate::build::{self, Options, Target};
+use crate::build::{self, Options, Project, Target};
 use crate::diagnostic::Report;
 use crate::manifest::{CcVersion, Edition};
 use crate::package;
-use crate::render::{Engine, Theme};
-use crate::source;
-use anyhow::Context as _;
 use std::io::IsTerminal as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// Arguments of `build`.
 #[derive(Debug, clap::Args)]
@@ -20,6 +17,14 @@ pub struct BuildArgs {
     /// Folder the packages are written to (never inside the lesson source folder).
     #[arg(short, long, value_name = "DIR", default_value = "dist")]
     pub output: PathBuf,
+    /// Which packages, and their versions.
+    #[command(flatten)]
+    pub packages: PackageArgs,
+}
+
+/// The choice of targets and versions, shared by `build` and `watch`.
+#[derive(Debug, clap::Args)]
+pub struct PackageArgs {
     /// Targets to build, comma-separated [default: all].
     #[arg(long, value_delimiter = ',', value_enum, value_name = "TARGET")]
     pub target: Vec<TargetArg>,
@@ -29,6 +34,33 @@ pub struct BuildArgs {
     /// Common Cartridge version to write (1.1 is the only one Moodle restores).
     #[arg(long, value_enum, default_value = "1.1", value_name = "VERSION")]
     pub cc_version: CcVersionArg,
+}
+
+impl PackageArgs {
+    /// The chosen targets in build order, each once (every target when none was chosen).
+    pub fn targets(&self) -> Vec<Target> {
+        if self.target.is_empty() {
+            return Target::ALL.to_vec();
+        }
+        let mut targets: Vec<Target> = self.target.iter().map(|t| t.target()).collect();
+        targets.sort();
+        targets.dedup();
+        targets
+    }
+
+    /// The build options the flags ask for.
+    pub fn options(&self) -> Options {
+        Options {
+            scorm2004_edition: match self.scorm2004_edition {
+                EditionArg::Third => Edition::Third,
+                EditionArg::Fourth => Edition::Fourth,
+            },
+            cc_version: match self.cc_version {
+                CcVersionArg::V1_1 => CcVersion::V1_1,
+                CcVersionArg::V1_3 => CcVersion::V1_3,
+            },
+        }
+    }
 }
 
 /// `--target` values.
@@ -44,6 +76,19 @@ pub enum TargetArg {
     Cmi5,
     /// The plain lesson folder (`<id>-web/`).
     Web,
+}
+
+impl TargetArg {
+    /// The build target.
+    pub fn target(self) -> Target {
+        match self {
+            TargetArg::Scorm12 => Target::Scorm12,
+            TargetArg::Scorm2004 => Target::Scorm2004,
+            TargetArg::Cc => Target::Cc,
+            TargetArg::Cmi5 => Target::Cmi5,
+            TargetArg::Web => Target::Web,
+        }
+    }
 }
 
 /// `--cc-version` values.
@@ -70,54 +115,31 @@ pub enum EditionArg {
 
 /// Builds the chosen targets; exit 1 when the source has errors.
 pub fn run(args: BuildArgs) -> anyhow::Result<ExitStatus> {
-    let loaded = source::load(&args.dir)?;
-    let mut report = loaded.report;
-    let theme = Theme::load(&args.dir, &mut report)?;
-    let Some(module) = loaded.module.filter(|_| !report.has_errors()) else {
+    let (project, report) = Project::load(&args.dir)?;
+    let Some(project) = project else {
         print_report(&report);
         return Ok(ExitStatus::Failure);
     };
-    refuse_output_inside_source(&args.dir, &args.output)?;
-    let engine = match Engine::new(&theme, &module.language) {
-        Ok((engine, warnings)) => {
-            warnings.into_iter().for_each(|w| report.push(w));
-            engine
-        }
-        Err(err) => return Ok(failed(report, err)),
-    };
+    build::refuse_output_inside_source(&args.dir, &args.output)?;
     print_report(&report);
-    let options = Options {
-        scorm2004_edition: match args.scorm2004_edition {
-            EditionArg::Third => Edition::Third,
-            EditionArg::Fourth => Edition::Fourth,
-        },
-        cc_version: match args.cc_version {
-            CcVersionArg::V1_1 => CcVersion::V1_1,
-            CcVersionArg::V1_3 => CcVersion::V1_3,
-        },
-    };
-    for target in targets(&args.target) {
-        let files = match build::package_files(target, &engine, &module, &options) {
+    let options = args.packages.options();
+    for target in args.packages.targets() {
+        let files = match project.files(target, &options) {
             Ok(files) => files,
             Err(err) => return Ok(failed(Report::default(), err)),
         };
-        let dest = args.output.join(target.file_name(&module));
-        let written = if target.is_folder() {
-            package::write_dir(&dest, &files)
-        } else {
-            let bar = progress_bar(&files);
-            let written = package::write_zip(&dest, &files, &|p: package::Progress| {
-                if let Some(bar) = &bar {
-                    bar.set_length(p.total);
-                    bar.set_position(p.done);
-                }
-            });
-            if let Some(bar) = bar {
-                bar.finish_and_clear();
+        let dest = args.output.join(target.file_name(&project.module));
+        let bar = progress_bar(&files).filter(|_| !target.is_folder());
+        let written = build::write(target, &dest, &files, &|p: package::Progress| {
+            if let Some(bar) = &bar {
+                bar.set_length(p.total);
+                bar.set_position(p.done);
             }
-            written
+        });
+        if let Some(bar) = bar {
+            bar.finish_and_clear();
         }
-        .with_context(|| format!("cannot write `{}`", dest.display()))?;
+        let written = written?;
         println!(
             "wrote {} ({}, {} files)",
             written.path.display(),
@@ -132,58 +154,6 @@ fn failed(mut report: Report, err: crate::diagnostic::Diagnostic) -> ExitStatus 
     report.push(err);
     print_report(&report);
     ExitStatus::Failure
-}
-
-fn targets(chosen: &[TargetArg]) -> Vec<Target> {
-    if chosen.is_empty() {
-        return Target::ALL.to_vec();
-    }
-    let mut targets: Vec<Target> = chosen
-        .iter()
-        .map(|t| match t {
-            TargetArg::Scorm12 => Target::Scorm12,
-            TargetArg::Scorm2004 => Target::Scorm2004,
-            TargetArg::Cc => Target::Cc,
-            TargetArg::Cmi5 => Target::Cmi5,
-            TargetArg::Web => Target::Web,
-        })
-        .collect();
-    targets.sort();
-    targets.dedup();
-    targets
-}
-
-/// Builds never write into the lesson source: an output folder inside it is refused.
-fn refuse_output_inside_source(source: &Path, output: &Path) -> anyhow::Result<()> {
-    let source = std::fs::canonicalize(source)
-        .with_context(|| format!("cannot read `{}`", source.display()))?;
-    let mut probe = if output.is_absolute() {
-        output.to_path_buf()
-    } else {
-        std::env::current_dir()?.join(output)
-    };
-    // The output folder may not exist yet: resolve its nearest existing ancestor.
-    let mut rest = Vec::new();
-    while !probe.exists() {
-        match (probe.file_name(), probe.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name.to_owned());
-                probe = parent.to_path_buf();
-            }
-            _ => break,
-        }
-    }
-    let resolved = rest
-        .iter()
-        .rev()
-        .fold(std::fs::canonicalize(&probe)?, |p, n| p.join(n));
-    anyhow::ensure!(
-        !resolved.starts_with(&source),
-        "the output folder `{}` is inside the lesson source folder `{}`; builds never write into the source: choose another `--output`",
-        output.display(),
-        source.display()
-    );
-    Ok(())
 }
 
 /// A progress bar on a terminal when the package bundles more than 50 MB of media.
@@ -207,7 +177,7 @@ fn progress_bar(files: &[crate::output::OutputFile]) -> Option<indicatif::Progre
 }
 
 /// `12.3 KiB`, `4.5 MiB`.
-fn human_size(bytes: u64) -> String {
+pub(crate) fn human_size(bytes: u64) -> String {
     const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
     let mut value = bytes as f64;
     let mut unit = 0;

@@ -5,6 +5,10 @@ pub mod check;
 pub mod diff;
 pub mod import;
 pub mod init;
+#[cfg(feature = "preview")]
+pub mod preview;
+#[cfg(feature = "watch")]
+pub mod watch;
 
 use crate::diagnostic::{Report, Severity};
 use clap::{Parser, Subcommand};
@@ -59,6 +63,23 @@ pub enum Command {
     /// Exit status: 0 no LMS drops learner records (changes are fine), 1 replacing the old
     /// package with the new one would drop records in some LMS, 2 a package cannot be read.
     Diff(diff::DiffArgs),
+    /// Build, then rebuild the packages on every change to the lesson source (Ctrl-C stops).
+    ///
+    /// Only packages whose files changed are written; the others keep their bytes and times.
+    /// One line per rebuild, starting with the time of day (UTC). Editors' scratch files
+    /// (`*.swp`, `*~`, `.#*`, `4913`, `*.tmp`), `.git/` and the output folder are ignored.
+    /// Errors in the source are shown and the watch goes on.
+    #[cfg(feature = "watch")]
+    Watch(watch::WatchArgs),
+    /// Serve the lesson in an LMS-like page on 127.0.0.1, with a SCORM API call log and
+    /// live reload (Ctrl-C stops).
+    ///
+    /// Builds into a temporary folder (removed on exit) and prints `preview: http://127.0.0.1:PORT/`.
+    /// The page launches the lesson as an LMS does, against scorm-again's SCORM runtime, logs
+    /// every API call with its arguments, return value and error code, and shows the CMI data.
+    /// Every change to the source rebuilds and reloads the lesson, keeping the log.
+    #[cfg(feature = "preview")]
+    Preview(preview::PreviewArgs),
 }
 
 /// Runs the parsed command line.
@@ -69,6 +90,10 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Check(args) => check::run(args),
         Command::Build(args) => build::run(args),
         Command::Diff(args) => diff::run(args),
+        #[cfg(feature = "watch")]
+        Command::Watch(args) => watch::run(args),
+        #[cfg(feature = "preview")]
+        Command::Preview(args) => preview::run(args),
     }
 }
 
@@ -88,4 +113,14 @@ pub fn print_report(report: &Report) {
         plural(errors),
         plural(warnings)
     );
+}
+
+#[cfg(feature = "watch")]
+/// The time of day in UTC, `HH:MM:SS`, for console lines only (never in any output).
+pub(crate) fn clock() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let day = secs % 86_400;
+    format!("{:02}:{:02}:{:02}", day / 3600, day / 60 % 60, day % 60)
 }

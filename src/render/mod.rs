@@ -161,8 +161,8 @@ pub fn index(engine: &Engine, module: &Module) -> Result<OutputFile, Diagnostic>
     ))
 }
 
-/// The folder of a lesson's page inside every package.
-fn page_dir(lesson_id: &str) -> String {
+/// The folder of a lesson's page (`lessons/<lesson id>/`) inside every package.
+pub fn page_dir(lesson_id: &str) -> String {
     format!("lessons/{lesson_id}/")
 }
 

@@ -13,9 +13,14 @@ pub(crate) struct Fixture {
 impl Fixture {
     /// Copies the named fixture folder.
     pub(crate) fn copy(name: &str) -> Self {
+        Fixture::copy_from(&fixtures().join(name))
+    }
+
+    /// Copies the lesson source folder `source` (e.g. the sample in `module/`).
+    pub(crate) fn copy_from(source: &Path) -> Self {
         let root = tempfile::tempdir().unwrap();
         let dir = root.path().join("module");
-        copy_dir(&fixtures().join(name), &dir);
+        copy_dir(source, &dir);
         Fixture { _root: root, dir }
     }
 

@@ -4,11 +4,17 @@ mod build;
 mod captions;
 mod cartridge;
 mod check;
+#[cfg(any(feature = "preview", feature = "watch"))]
+mod child;
 mod cmi5;
 mod diff;
 mod fixture;
 mod import;
 mod manifest;
 mod package;
+#[cfg(feature = "preview")]
+mod preview;
 mod render;
 mod support;
+#[cfg(feature = "watch")]
+mod watch;

@@ -1,0 +1,354 @@
+/*
+ * lessonpack preview — the host page: launches the SCO in the frame as an LMS does (from the
+ * package's imsmanifest.xml), keeps the side panel (call log, CMI data) and reloads the
+ * lesson on every rebuild (Server-Sent Events from /events).
+ *
+ * The panel's log and each lesson's stored CMI data live in sessionStorage, so neither a
+ * relaunch nor a reload of this page loses them; "Reset attempt" forgets a lesson's data.
+ * Tests read window.preview (the log, the state, the current CMI data).
+ */
+(function () {
+  "use strict";
+
+  var LMS = window.PreviewLMS;
+  var KEY = "lessonpack-preview:";
+  var MAX_LOG = 2000;
+  var ADLCP = ["http://www.adlnet.org/xsd/adlcp_rootv1p2", "http://www.adlnet.org/xsd/adlcp_v1p3"];
+
+  function $(id) { return document.getElementById(id); }
+  var frame = $("sco");
+  var state = null;    // the server's /api/state
+  var lessons = [];    // what can be launched: { key, title, href, threshold, launchData, masteryScore }
+  var session = null;  // the LMS session of the launched lesson (none on the web target)
+  var log = load("log") || [];
+  var seq = log.length ? log[log.length - 1].n : 0;
+  var saveTimer = null;
+  var cmiTimer = null;
+  var busy = Promise.resolve();
+
+  function load(key) {
+    try { return JSON.parse(sessionStorage.getItem(KEY + key)); } catch (e) { return null; }
+  }
+  function save(key, value) {
+    try {
+      if (value === null) sessionStorage.removeItem(KEY + key);
+      else sessionStorage.setItem(KEY + key, JSON.stringify(value));
+    } catch (e) { /* storage full: the log is capped, the CMI data is small */ }
+  }
+
+  /* ---------- the call log ---------- */
+
+  function push(entry) {
+    seq += 1;
+    entry.n = seq;
+    log.push(entry);
+    if (log.length > MAX_LOG) log.splice(0, log.length - MAX_LOG);
+    render(entry);
+    clearTimeout(saveTimer);
+    saveTimer = setTimeout(function () { save("log", log); }, 200);
+  }
+
+  function note(text) { push({ note: text }); }
+
+  function render(e) {
+    var li = document.createElement("li");
+    li.dataset.n = e.n;
+    if (e.note) {
+      li.className = "note";
+      li.textContent = e.note;
+    } else {
+      var failed = !e.query && e.error !== "0";
+      li.className = (e.query ? "query" : "call") + (failed ? " failed" : "");
+      li.dataset.fn = e.fn;
+      li.dataset.result = e.result;
+      li.dataset.error = e.error;
+      var when = document.createElement("span");
+      when.className = "when";
+      when.textContent = "+" + (e.t / 1000).toFixed(2) + " s";
+      li.appendChild(when);
+      var text = e.fn + "(" + e.args.map(quote).join(", ") + ") \u2192 " + quote(e.result);
+      if (!e.query) text += " \u00b7 error " + e.error + (e.errorText ? " " + e.errorText : "");
+      if (e.quirk) text += " [" + e.quirk + "]";
+      li.appendChild(document.createTextNode(text));
+      if (e.lms) {
+        var lms = document.createElement("span");
+        lms.className = "lms";
+        lms.textContent = " (scorm-again: " + quote(e.lms.result) + ", error " + e.lms.error +
+          (e.lms.errorText ? " " + e.lms.errorText : "") + ")";
+        li.appendChild(lms);
+      }
+    }
+    var list = $("log");
+    list.appendChild(li);
+    while (list.children.length > MAX_LOG) list.removeChild(list.firstChild);
+  }
+
+  function quote(s) {
+    var text = String(s);
+    return JSON.stringify(text.length > 300 ? text.slice(0, 300) + "\u2026 (" + text.length + " characters)" : text);
+  }
+
+  /* ---------- the CMI data ---------- */
+
+  function list(items, pick) {
+    return Object.keys(items || {}).map(function (k) { return k + ": " + pick(items[k]); }).join("\n");
+  }
+
+  function showCmi() {
+    var dl = $("cmi");
+    dl.textContent = "";
+    var rows;
+    if (!session) {
+      rows = [["runtime", "none: the web target has no LMS API; the page keeps progress in the browser"]];
+    } else if (session.runtime === "scorm12") {
+      var c = session.cmi();
+      rows = [["cmi.core.lesson_status", c.core.lesson_status], ["cmi.core.entry", c.core.entry],
+        ["cmi.core.exit", c.core.exit], ["cmi.core.lesson_location", c.core.lesson_location],
+        ["cmi.core.score.raw", c.core.score.raw], ["cmi.core.session_time", c.core.session_time],
+        ["cmi.suspend_data", c.suspend_data], ["cmi.comments", c.comments],
+        ["cmi.interactions", list(c.interactions, function (i) {
+          return [i.id, i.type, quote(i.student_response), i.result].join(" ");
+        })]];
+    } else {
+      var d = session.cmi();
+      rows = [["cmi.completion_status", d.completion_status], ["cmi.success_status", d.success_status],
+        ["cmi.progress_measure", d.progress_measure], ["cmi.completion_threshold", d.completion_threshold],
+        ["cmi.entry", d.entry], ["cmi.exit", d.exit], ["cmi.location", d.location],
+        ["cmi.score.scaled", d.score && d.score.scaled], ["cmi.session_time", d.session_time],
+        ["cmi.suspend_data", d.suspend_data],
+        ["cmi.comments_from_learner", list(d.comments_from_learner, function (x) { return quote(x.comment); })],
+        ["cmi.interactions", list(d.interactions, function (i) {
+          return [i.id, i.type, quote(i.learner_response), i.result].join(" ");
+        })]];
+    }
+    rows.forEach(function (row) {
+      var dt = document.createElement("dt");
+      dt.textContent = row[0];
+      var dd = document.createElement("dd");
+      dd.dataset.el = row[0];
+      var value = row[1] === undefined || row[1] === null ? "" : String(row[1]);
+      dd.textContent = row[0] === "cmi.suspend_data" && value ? "(" + value.length + " characters) " + value : value;
+      dl.appendChild(dt);
+      dl.appendChild(dd);
+    });
+  }
+
+  function scheduleCmi() {
+    if (!cmiTimer) cmiTimer = setTimeout(function () { cmiTimer = null; showCmi(); }, 100);
+  }
+
+  /* ---------- what to launch ---------- */
+
+  function children(el, name) {
+    return Array.prototype.filter.call(el.children, function (c) { return c.localName === name; });
+  }
+  function adlcp(el, name) {
+    for (var i = 0; i < ADLCP.length; i += 1) {
+      var value = el.getAttributeNS(ADLCP[i], name);
+      if (value) return value;
+    }
+    return "";
+  }
+  function childText(el, name) {
+    var found = children(el, name)[0];
+    return found ? found.textContent.trim() : "";
+  }
+
+  // The SCOs of the default organization, read from imsmanifest.xml as an LMS reads them.
+  function readManifest() {
+    return fetch("/package/imsmanifest.xml").then(function (response) {
+      if (!response.ok) throw new Error("the package has no imsmanifest.xml (" + response.status + ")");
+      return response.text();
+    }).then(function (text) {
+      var doc = new DOMParser().parseFromString(text, "application/xml");
+      if (doc.getElementsByTagName("parsererror").length) throw new Error("imsmanifest.xml is not well-formed");
+      var all = function (name) { return Array.prototype.slice.call(doc.getElementsByTagNameNS("*", name)); };
+      var resources = {};
+      all("resource").forEach(function (r) { resources[r.getAttribute("identifier")] = r; });
+      var orgs = all("organizations")[0];
+      var wanted = orgs ? orgs.getAttribute("default") : null;
+      var org = all("organization").filter(function (o) { return o.getAttribute("identifier") === wanted; })[0] ||
+        all("organization")[0];
+      var items = org ? Array.prototype.slice.call(org.getElementsByTagNameNS("*", "item")) : [];
+      return items.map(function (item) {
+        var res = resources[item.getAttribute("identifierref")];
+        if (!res || !res.getAttribute("href")) return null;
+        var type = adlcp(res, "scormtype") || adlcp(res, "scormType");
+        if (type !== "sco") return null;
+        var threshold = children(item, "completionThreshold")[0];
+        return {
+          key: item.getAttribute("identifier"),
+          title: childText(item, "title"),
+          href: res.getAttribute("href") + (item.getAttribute("parameters") || ""),
+          threshold: threshold ? threshold.getAttribute("minProgressMeasure") || threshold.textContent.trim() : "",
+          launchData: childText(item, "datafromlms") || childText(item, "dataFromLMS"),
+          masteryScore: childText(item, "masteryscore")
+        };
+      }).filter(Boolean);
+    });
+  }
+
+  function refresh() {
+    return fetch("/api/state").then(function (r) { return r.json(); }).then(function (s) {
+      state = s;
+      var status = $("build");
+      status.textContent = "build " + s.build + ": " + s.summary;
+      status.className = s.ok ? "" : "failed";
+      $("errors").hidden = !s.findings || s.ok;
+      $("findings").textContent = s.findings;
+      $("module-title").textContent = s.module ? s.module.title : "lessonpack preview";
+      fill($("target"), s.targets.map(function (t) { return [t, t]; }), s.target);
+      if (s.runtime === "none") {
+        return s.lessons.map(function (l) { return { key: l.id, title: l.title, href: l.href }; });
+      }
+      return readManifest();
+    }).then(function (found) {
+      lessons = found;
+      var chosen = load("lesson");
+      fill($("lesson"), lessons.map(function (l) { return [l.key, l.title]; }),
+        lessons.some(function (l) { return l.key === chosen; }) ? chosen : lessons.length ? lessons[0].key : "");
+    });
+  }
+
+  function fill(select, options, value) {
+    select.textContent = "";
+    options.forEach(function (o) {
+      var option = document.createElement("option");
+      option.value = o[0];
+      option.textContent = o[1];
+      select.appendChild(option);
+    });
+    select.value = value;
+  }
+
+  /* ---------- launching ---------- */
+
+  function cmiKey(lesson) {
+    return "cmi:" + (state.module ? state.module.id : "") + ":" + state.runtime + ":" + lesson.key;
+  }
+
+  // Unloads the lesson page: its pagehide handler commits and finishes, as in an LMS.
+  function unload() {
+    return new Promise(function (resolve) {
+      var src = frame.getAttribute("src");
+      if (!src || src === "about:blank") return resolve();
+      var done = false;
+      var finish = function () { if (!done) { done = true; resolve(); } };
+      frame.addEventListener("load", finish, { once: true });
+      setTimeout(finish, 3000);
+      frame.src = "about:blank";
+    });
+  }
+
+  // Runs the steps of launches, switches and rebuilds one after the other.
+  function queue(step) {
+    busy = busy.then(step).catch(function (err) { note("Error: " + err.message); });
+    return busy;
+  }
+
+  function launch(reason, reset) {
+    return queue(function () { return relaunch(reason, reset); });
+  }
+
+  function relaunch(reason, reset) {
+    return unload().then(function () {
+      if (session && !session.end()) {
+        note("The lesson did not call " + session.m.finish + " before it was unloaded: what it set " +
+          "after its last " + session.m.commit + " is lost, as it would be in an LMS.");
+      }
+      session = null;
+      delete window.API;
+      delete window.API_1484_11;
+      var lesson = lessons.filter(function (l) { return l.key === $("lesson").value; })[0] || lessons[0];
+      if (!lesson) return note(reason + ": nothing to launch");
+      if (reset) {
+        save(cmiKey(lesson), null);
+        note("Attempt reset: the stored data of \u201c" + lesson.title + "\u201d is forgotten.");
+      }
+      var what = reason + ": \u201c" + lesson.title + "\u201d (" + state.target;
+      if (state.runtime === "none") {
+        note(what + ", no LMS API)");
+      } else {
+        var start = LMS.launchData(state.runtime, load(cmiKey(lesson)), lesson);
+        var profile = $("profile").value;
+        session = new LMS.Session({
+          runtime: state.runtime,
+          profile: profile,
+          data: start.data,
+          onCall: function (entry) { push(entry); scheduleCmi(); },
+          onStore: function (cmi) { save(cmiKey(lesson), cmi); }
+        });
+        window[session.m.global] = session.facade;
+        var entry = state.runtime === "scorm12" ? start.data.core.entry : start.data.entry;
+        note(what + ", " + LMS.PROFILES[profile].label + ", entry \"" + entry + "\")" +
+          (start.note ? "; " + start.note : ""));
+      }
+      showCmi();
+      frame.src = "/package/" + lesson.href;
+    });
+  }
+
+  /* ---------- controls and live reload ---------- */
+
+  function showProfile() {
+    $("profile-note").textContent = LMS.PROFILES[$("profile").value].note;
+  }
+
+  $("target").addEventListener("change", function () {
+    var target = $("target").value;
+    $("build").textContent = "building " + target + "\u2026";
+    queue(function () {
+      return fetch("/api/target", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ target: target })
+      }).then(refresh);
+    });
+    launch("switched to " + target);
+  });
+  $("lesson").addEventListener("change", function () {
+    save("lesson", $("lesson").value);
+    launch("lesson chosen");
+  });
+  $("profile").addEventListener("change", function () {
+    save("profile", $("profile").value);
+    showProfile();
+    launch("LMS profile changed");
+  });
+  $("relaunch").addEventListener("click", function () { launch("relaunch"); });
+  $("reset").addEventListener("click", function () { launch("new attempt", true); });
+  $("show-queries").addEventListener("change", function () {
+    $("log").classList.toggle("queries", $("show-queries").checked);
+  });
+  $("clear-log").addEventListener("click", function () {
+    log = [];
+    save("log", log);
+    $("log").textContent = "";
+  });
+
+  fill($("profile"), Object.keys(LMS.PROFILES).map(function (k) { return [k, LMS.PROFILES[k].label]; }),
+    LMS.PROFILES[load("profile")] ? load("profile") : "scorm-again");
+  showProfile();
+  log.forEach(render);
+  window.addEventListener("pagehide", function () { save("log", log); });
+
+  var events = new EventSource("/events");
+  events.addEventListener("build", function (event) {
+    var info = JSON.parse(event.data);
+    queue(refresh);
+    if (info.ok) {
+      note("Rebuilt (build " + info.build + "): " + info.summary + "; reloading the lesson.");
+      launch("live reload");
+    } else {
+      note("Build " + info.build + " failed: the lesson stays as it was; see the errors above.");
+    }
+  });
+
+  window.preview = {
+    log: function () { return log.slice(); },
+    state: function () { return state; },
+    runtime: function () { return session ? session.runtime : "none"; },
+    cmi: function () { return session ? session.cmi() : null; },
+    ready: queue(refresh).then(function () { return launch("first launch"); })
+  };
+})();
