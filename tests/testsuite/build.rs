@@ -238,39 +238,47 @@ fn editing_titles_keeps_every_identifier() {
 
 #[test]
 fn a_build_failing_midway_leaves_the_previous_package_intact() {
-    let fixture = Fixture::copy("rtl");
-    let out = fixture.root().join("dist");
-    let packages = build(fixture.root(), "module", &out, &["--target", "scorm12"]);
-    let before = sha256(&packages[0]);
-    // A media file whose size changes while it is packaged: /proc files report size 0.
-    let media = fixture.path("media/lecture.webm");
-    std::fs::remove_file(&media).unwrap();
-    std::os::unix::fs::symlink("/proc/self/status", &media).unwrap();
-    let output = lessonpack(fixture.root())
-        .args(["build", "module", "--target", "scorm12", "-o"])
-        .arg(&out)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_ne!(output.status.code(), Some(0));
-    assert!(
-        stderr.contains("lecture.webm"),
-        "the message names the file: {stderr}"
-    );
-    assert_eq!(
-        sha256(&packages[0]),
-        before,
-        "the previous package is untouched"
-    );
-    let left: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(
-        left,
-        ["rtl-module-scorm12.zip"],
-        "no temporary file left behind"
-    );
+    // Every target that bundles the media, zipped or as a folder.
+    for target in ["scorm12", "scorm2004", "cc", "cmi5", "web"] {
+        let fixture = Fixture::copy("rtl");
+        let out = fixture.root().join("dist");
+        let packages = build(fixture.root(), "module", &out, &["--target", target]);
+        let before = sha256(&packages[0]);
+        // A media file whose size changes while it is packaged: /proc files report size 0.
+        let media = fixture.path("media/lecture.webm");
+        std::fs::remove_file(&media).unwrap();
+        std::os::unix::fs::symlink("/proc/self/status", &media).unwrap();
+        let output = lessonpack(fixture.root())
+            .args(["build", "module", "--target", target, "-o"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_ne!(output.status.code(), Some(0), "{target}");
+        assert!(
+            stderr.contains("lecture.webm"),
+            "{target}: the message names the file: {stderr}"
+        );
+        assert_eq!(
+            sha256(&packages[0]),
+            before,
+            "{target}: the previous package is untouched"
+        );
+        let left: Vec<String> = std::fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        let name = packages[0]
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .into_owned();
+        assert_eq!(
+            left,
+            [name],
+            "{target}: no temporary file or folder left behind"
+        );
+    }
 }
 
 #[test]
