@@ -3,6 +3,7 @@
 //! Positions are stored as byte ranges; a [`LineIndex`] turns them into 1-based line and
 //! character column only when a report is printed (`path:line:col`), as compilers do.
 
+use crate::lms::{Lms, LmsSet};
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::ops::Range;
@@ -37,6 +38,10 @@ pub struct Diagnostic {
     pub label: Option<Label>,
     /// What to do about it.
     pub help: Option<String>,
+    /// The stable rule code (`PKG001`), for findings of `validate`; `lessonpack explain CODE`.
+    pub code: Option<&'static str>,
+    /// The LMSs the finding affects (empty: every LMS, or none in particular).
+    pub lms: LmsSet,
 }
 
 impl Diagnostic {
@@ -47,6 +52,8 @@ impl Diagnostic {
             message: message.into(),
             label: None,
             help: None,
+            code: None,
+            lms: LmsSet::default(),
         }
     }
 
@@ -64,6 +71,18 @@ impl Diagnostic {
             path: path.into(),
             range,
         });
+        self
+    }
+
+    /// Tags the finding with its rule code.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Names the LMSs the finding affects.
+    pub fn with_lms(mut self, lms: impl IntoIterator<Item = Lms>) -> Self {
+        self.lms = lms.into_iter().collect();
         self
     }
 
@@ -187,7 +206,14 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
         Severity::Error => "error",
         Severity::Warning => "warning",
     };
-    let _ = writeln!(out, "{kind}: {}", d.message);
+    match d.code {
+        Some(code) => {
+            let _ = writeln!(out, "{kind}[{code}]: {}", d.message);
+        }
+        None => {
+            let _ = writeln!(out, "{kind}: {}", d.message);
+        }
+    }
     let mut gutter = 1;
     if let Some(label) = &d.label {
         let _ = writeln!(out, "  --> {}", location(label, sources));
@@ -196,6 +222,15 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
             out.push_str(&text);
             gutter = width;
         }
+    }
+    if !d.lms.is_empty() {
+        let names: Vec<&str> = d.lms.iter().map(Lms::label).collect();
+        let _ = writeln!(
+            out,
+            "{} = affects: {}",
+            " ".repeat(gutter),
+            names.join(", ")
+        );
     }
     if let Some(help) = &d.help {
         let _ = writeln!(out, "{} = help: {help}", " ".repeat(gutter));

@@ -20,8 +20,10 @@
 
 pub mod build;
 pub mod cli;
+pub mod container;
 pub mod diagnostic;
 pub mod diff;
+pub mod lms;
 pub mod manifest;
 pub mod model;
 pub mod output;
@@ -30,4 +32,6 @@ pub mod package;
 pub mod preview;
 pub mod render;
 pub mod source;
+pub mod validate;
 pub mod watch;
+mod xmltree;

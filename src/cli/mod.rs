@@ -3,10 +3,13 @@
 pub mod build;
 pub mod check;
 pub mod diff;
+pub mod explain;
 pub mod import;
 pub mod init;
+pub mod inspect;
 #[cfg(feature = "preview")]
 pub mod preview;
+pub mod validate;
 #[cfg(feature = "watch")]
 pub mod watch;
 
@@ -80,6 +83,15 @@ pub enum Command {
     /// Every change to the source rebuilds and reloads the lesson, keeping the log.
     #[cfg(feature = "preview")]
     Preview(preview::PreviewArgs),
+    /// Check SCORM, Common Cartridge and cmi5 packages (any producer's) offline, per LMS.
+    ///
+    /// Exit status: 0 no errors (warnings allowed unless `--deny warnings`), 1 errors found,
+    /// 2 a path could not be read or bad usage.
+    Validate(validate::ValidateArgs),
+    /// Explain a validation rule by code (`PKG002`), or list all rules.
+    Explain(explain::ExplainArgs),
+    /// Show a package's format, structure, the launch each LMS picks, and its files.
+    Inspect(inspect::InspectArgs),
 }
 
 /// Runs the parsed command line.
@@ -94,6 +106,9 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Watch(args) => watch::run(args),
         #[cfg(feature = "preview")]
         Command::Preview(args) => preview::run(args),
+        Command::Validate(args) => validate::run(args),
+        Command::Explain(args) => explain::run(args),
+        Command::Inspect(args) => inspect::run(args),
     }
 }
 

@@ -23,7 +23,7 @@ mod parse;
 mod php;
 pub mod read;
 pub mod report;
-mod tree;
+use crate::xmltree as tree;
 mod verdict;
 
 #[cfg(test)]

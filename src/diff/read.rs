@@ -5,13 +5,11 @@
 //! or streamed through a fixed buffer for folder files — so a folder compares with a zip. The
 //! manifest is the only entry read whole, and one over [`MAX_MANIFEST`] bytes is refused.
 
-use super::model::{Container, FileInfo, Package};
+use super::model::{Container as Container_, FileInfo, Package};
 use super::{parse, tree};
-use crate::package::MARKER;
+use crate::container::{Container, ContainerKind, ReadError};
 use anyhow::Context as _;
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::Read;
 use std::path::Path;
 
 /// The largest manifest read, uncompressed.
@@ -29,30 +27,46 @@ const CMI5_MANIFEST: &str = "cmi5.xml";
 /// When the path cannot be read, is neither a zip archive nor a folder, has no manifest at
 /// its root, or the manifest is malformed or of no supported format.
 pub fn open(path: &Path) -> anyhow::Result<Package> {
-    let meta =
-        std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
-    let (container, files, manifest) = if meta.is_dir() {
-        let files = folder_files(path)?;
-        let (name, text) = match pick_manifest(&files) {
-            Some(name) => (name, read_folder_manifest(&path.join(name))?),
-            None => return Err(no_manifest(path, &files)),
-        };
-        (Container::Folder, files, (name, text))
-    } else {
-        let file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-        let mut archive = zip::ZipArchive::new(file).with_context(|| {
-            format!("`{}` is neither a folder nor a zip archive", path.display())
-        })?;
-        let files = zip_files(&archive)
-            .with_context(|| format!("cannot read the entries of `{}`", path.display()))?;
-        let Some(name) = pick_manifest(&files) else {
-            return Err(no_manifest(path, &files));
-        };
-        let text = read_zip_manifest(&mut archive, name)
-            .with_context(|| format!("cannot read `{name}` in `{}`", path.display()))?;
-        (Container::Zip, files, (name, text))
+    // A bare manifest file stands for a package holding only that manifest.
+    let bare = (path.is_file()
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("xml")))
+    .then(|| match path.file_name() {
+        Some(n) if n == CMI5_MANIFEST => CMI5_MANIFEST,
+        _ => IMS_MANIFEST,
+    });
+    let mut opened = Container::open(path, true, bare)?;
+    let container = match opened.kind {
+        ContainerKind::Zip => Container_::Zip,
+        _ => Container_::Folder,
     };
-    let (name, text) = manifest;
+    let files: BTreeMap<String, FileInfo> = opened
+        .files()
+        .map(|e| {
+            let info = FileInfo {
+                size: e.size,
+                crc32: e.crc32,
+            };
+            (e.name.clone(), info)
+        })
+        .collect();
+    let Some(name) = pick_manifest(&files) else {
+        return Err(no_manifest(path, &files));
+    };
+    let text = opened
+        .read(name, MAX_MANIFEST)
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "{}",
+                match e {
+                    ReadError::TooBig(limit) => too_big(files.get(name).map(|f| f.size), limit),
+                    e => e.to_string(),
+                }
+            )
+        })
+        .and_then(utf8)
+        .with_context(|| format!("cannot read `{name}` in `{}`", path.display()))?;
     let root = tree::parse(&text)
         .map_err(|e| anyhow::anyhow!("cannot read `{name}` in `{}`: {e}", path.display()))?;
     let parsed = if name == CMI5_MANIFEST {
@@ -111,48 +125,8 @@ fn no_manifest(path: &Path, files: &BTreeMap<String, FileInfo>) -> anyhow::Error
     }
 }
 
-/// Every file entry of the archive with its size and CRC-32, from the central directory.
-fn zip_files(archive: &zip::ZipArchive<File>) -> anyhow::Result<BTreeMap<String, FileInfo>> {
-    let mut files = BTreeMap::new();
-    for i in 0..archive.len() {
-        let entry = archive.by_index_data(i)?;
-        if entry.is_dir() {
-            continue;
-        }
-        let name = entry.name()?.into_owned();
-        let info = FileInfo {
-            size: entry.size(),
-            crc32: entry.crc32(),
-        };
-        files.insert(name, info);
-    }
-    Ok(files)
-}
-
-/// The manifest entry as text, refusing one over [`MAX_MANIFEST`] bytes whatever its header
-/// claims.
-fn read_zip_manifest(archive: &mut zip::ZipArchive<File>, name: &str) -> anyhow::Result<String> {
-    let entry = archive.by_name(name)?;
-    anyhow::ensure!(
-        entry.size() <= MAX_MANIFEST,
-        "{}",
-        too_big(Some(entry.size()), MAX_MANIFEST)
-    );
-    bounded_text(entry, MAX_MANIFEST)
-}
-
-/// A folder's manifest as text, with the same bound.
-fn read_folder_manifest(path: &Path) -> anyhow::Result<String> {
-    let file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-    bounded_text(file, MAX_MANIFEST).with_context(|| format!("cannot read `{}`", path.display()))
-}
-
-/// At most `limit` bytes of UTF-8 text; more is an error, whatever a header claimed.
-fn bounded_text(reader: impl Read, limit: u64) -> anyhow::Result<String> {
-    let mut bytes = Vec::new();
-    reader.take(limit + 1).read_to_end(&mut bytes)?;
-    let len = bytes.len() as u64;
-    anyhow::ensure!(len <= limit, "{}", too_big(None, limit));
+/// The manifest's bytes as UTF-8 text.
+fn utf8(bytes: Vec<u8>) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         anyhow::anyhow!(
             "it is not UTF-8 (byte {}); LMSs expect a UTF-8 manifest",
@@ -167,96 +141,15 @@ fn too_big(size: Option<u64>, limit: u64) -> String {
     format!("it is {size} bytes; manifests over {limit} bytes are refused")
 }
 
-/// Every regular file under `root` (symbolic links are not followed; lessonpack's folder
-/// marker is left out), with sizes and streamed CRC-32s.
-fn folder_files(root: &Path) -> anyhow::Result<BTreeMap<String, FileInfo>> {
-    let mut files = BTreeMap::new();
-    let mut pending = vec![root.to_path_buf()];
-    let mut buf = vec![0u8; 64 * 1024];
-    while let Some(dir) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            if kind.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            if !kind.is_file() {
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel == MARKER {
-                continue;
-            }
-            let info = fingerprint(&path, &mut buf)
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            files.insert(rel, info);
-        }
-    }
-    Ok(files)
-}
-
-/// Size and CRC-32 of a file, streamed through `buf`.
-fn fingerprint(path: &Path, buf: &mut [u8]) -> std::io::Result<FileInfo> {
-    let mut file = File::open(path)?;
-    let mut hasher = crc32fast::Hasher::new();
-    let mut size = 0u64;
-    loop {
-        let n = match file.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok(FileInfo {
-        size,
-        crc32: hasher.finalize(),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn manifests_are_read_up_to_the_limit_only() {
-        assert_eq!(bounded_text(&b"<a/>"[..], 4).unwrap(), "<a/>");
-        let err = bounded_text(&b"<a></a>"[..], 4).unwrap_err().to_string();
-        assert!(err.contains("over 4 bytes"), "{err}");
-        let err = bounded_text(&b"<a>\xff</a>"[..], 100)
-            .unwrap_err()
-            .to_string();
+    fn manifests_must_be_utf8_and_bounded() {
+        assert_eq!(utf8(b"<a/>".to_vec()).unwrap(), "<a/>");
+        let err = utf8(b"<a>\xff</a>".to_vec()).unwrap_err().to_string();
         assert!(err.contains("not UTF-8 (byte 3)"), "{err}");
-    }
-
-    #[test]
-    fn folders_are_fingerprinted_like_zip_entries() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
-        std::fs::write(dir.path().join("a/b/c.txt"), "hello").unwrap();
-        std::fs::write(dir.path().join(MARKER), "marker").unwrap();
-        let files = folder_files(dir.path()).unwrap();
-        assert_eq!(files.keys().collect::<Vec<_>>(), ["a/b/c.txt"]);
-        // CRC-32 of "hello", as a zip central directory records it.
-        assert_eq!(
-            files["a/b/c.txt"],
-            FileInfo {
-                size: 5,
-                crc32: 0x3610_a686
-            }
-        );
+        assert!(too_big(None, 4).contains("over 4 bytes"));
     }
 }

@@ -16,5 +16,6 @@ mod package;
 mod preview;
 mod render;
 mod support;
+mod validate;
 #[cfg(feature = "watch")]
 mod watch;

@@ -1,0 +1,40 @@
+//! `lessonpack explain CODE`: a validation rule's documentation; `--all` the rule table.
+
+use super::ExitStatus;
+use crate::diagnostic::Severity;
+use crate::validate::rules;
+
+/// Arguments of `explain`.
+#[derive(Debug, clap::Args)]
+pub struct ExplainArgs {
+    /// A rule code (`PKG002`) or name (`manifest-not-at-root`); without one, the rule table.
+    pub code: Option<String>,
+}
+
+/// Prints the rule's documentation, or the table of all rules.
+pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
+    let Some(code) = args.code else {
+        print!("{}", rules::table());
+        return Ok(ExitStatus::Success);
+    };
+    let rule = rules::find(&code).ok_or_else(|| {
+        anyhow::anyhow!("no rule `{code}` (run `lessonpack explain` for the list)")
+    })?;
+    let severity = match rule.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let lms = if rule.lms.is_empty() {
+        "all".to_string()
+    } else {
+        rule.lms
+            .iter()
+            .map(|l| l.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!("{} {} ({severity}; LMSs: {lms})\n", rule.code, rule.name);
+    println!("{}\n", rule.summary);
+    println!("{}", rule.doc);
+    Ok(ExitStatus::Success)
+}

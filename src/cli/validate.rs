@@ -1,0 +1,105 @@
+//! `lessonpack validate PATH…`: findings for each package (human or JSON), exit 0 clean
+//! (warnings allowed unless denied), 1 errors found, 2 a path could not be read.
+
+use super::ExitStatus;
+use crate::diagnostic::Severity;
+use crate::lms::Lms;
+use crate::validate::{self, Options, report};
+use std::path::PathBuf;
+
+/// Arguments of `validate`.
+#[derive(Debug, clap::Args)]
+pub struct ValidateArgs {
+    /// Packages: `.zip`/`.imscc` archives, extracted folders, or a bare `imsmanifest.xml` /
+    /// `cmi5.xml`.
+    #[arg(required = true)]
+    pub paths: Vec<PathBuf>,
+    /// LMSs to check for, comma-separated: `moodle`, `canvas`, `openedx`, or `all`.
+    #[arg(long, default_value = "all", value_name = "LMS,…")]
+    pub lms: String,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
+    pub format: FormatArg,
+    /// Treat warnings as errors (`--deny warnings`).
+    #[arg(long, value_enum, value_name = "WHAT")]
+    pub deny: Option<DenyArg>,
+}
+
+/// `--format` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FormatArg {
+    /// rustc-style findings with the source line and a caret.
+    Human,
+    /// One JSON document (`lessonpack-validate/1`, see the README).
+    Json,
+}
+
+/// `--deny` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DenyArg {
+    /// Warnings make the exit status 1.
+    Warnings,
+}
+
+/// Parses `--lms`.
+///
+/// # Errors
+///
+/// On an unknown LMS name.
+pub fn parse_lms(text: &str) -> anyhow::Result<Vec<Lms>> {
+    let mut out = Vec::new();
+    for part in text.split(',').filter(|p| !p.trim().is_empty()) {
+        if part.trim().eq_ignore_ascii_case("all") {
+            return Ok(Lms::ALL.to_vec());
+        }
+        let lms = Lms::parse(part).ok_or_else(|| {
+            anyhow::anyhow!(
+                "unknown LMS `{}` (use moodle, canvas, openedx or all)",
+                part.trim()
+            )
+        })?;
+        if !out.contains(&lms) {
+            out.push(lms);
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "`--lms` names no LMS");
+    Ok(out)
+}
+
+/// Validates every path and prints the findings.
+pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
+    let options = Options {
+        lms: parse_lms(&args.lms)?,
+    };
+    let mut runs = Vec::new();
+    for path in &args.paths {
+        runs.push(validate::validate(path, &options)?);
+    }
+    match args.format {
+        FormatArg::Json => println!("{:#}", report::json(&runs)),
+        FormatArg::Human => {
+            for run in &runs {
+                print!("{}", run.report.render());
+                let errors = run.report.count(Severity::Error);
+                let warnings = run.report.count(Severity::Warning);
+                let plural = |n: usize| if n == 1 { "" } else { "s" };
+                println!(
+                    "{}: {} — {errors} error{}, {warnings} warning{}",
+                    run.path.display(),
+                    run.format.label(),
+                    plural(errors),
+                    plural(warnings)
+                );
+            }
+        }
+    }
+    let errors = runs.iter().any(|r| r.report.has_errors());
+    let warnings = runs.iter().any(|r| r.report.count(Severity::Warning) > 0);
+    Ok(
+        if errors || (warnings && args.deny == Some(DenyArg::Warnings)) {
+            ExitStatus::Failure
+        } else {
+            ExitStatus::Success
+        },
+    )
+}

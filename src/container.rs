@@ -1,0 +1,346 @@
+//! Reading a package without extracting it, shared by `diff` and `validate`: a `.zip`/`.imscc`
+//! archive read in place, an extracted folder, or a bare manifest file.
+//!
+//! Listing costs nothing: sizes and CRC-32s come from the zip central directory (folders are
+//! fingerprinted only on request, streamed through a fixed buffer). Only the entries a caller
+//! asks for are decompressed, each bounded by a size limit, a compression-ratio limit (zip
+//! bombs) and a budget for the whole package, whatever the headers claim. Nothing is ever
+//! written to disk and symbolic links in folders are not followed.
+
+use crate::package::MARKER;
+use anyhow::Context as _;
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// The most bytes decompressed from one package in total.
+pub const MAX_TOTAL: u64 = 1024 * 1024 * 1024;
+/// The largest uncompressed/compressed ratio accepted for an entry over [`RATIO_FLOOR`] bytes;
+/// DEFLATE tops out near 1032:1, so more is a crafted entry.
+pub const MAX_RATIO: u64 = 1000;
+/// Entries up to this size are never refused for their ratio (a run of blanks compresses well).
+pub const RATIO_FLOOR: u64 = 1024 * 1024;
+
+/// What holds the package.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerKind {
+    /// A zip archive (`.zip`, `.imscc`), read in place.
+    Zip,
+    /// An extracted folder.
+    Folder,
+    /// A bare manifest file: the package has no other files.
+    File,
+}
+
+/// One entry of a package.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The path inside the package as stored (`/`-separated for folders; zip names as written).
+    pub name: String,
+    /// Uncompressed size.
+    pub size: u64,
+    /// Compressed size (the size itself for folders).
+    pub compressed_size: u64,
+    /// CRC-32 (from the central directory; for folders only when fingerprinted, else 0).
+    pub crc32: u32,
+    /// A directory entry.
+    pub is_dir: bool,
+    /// Encrypted (zip only).
+    pub encrypted: bool,
+    /// The stored name was not valid UTF-8 (it is shown lossily).
+    pub bad_name: bool,
+}
+
+/// Why an entry could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ReadError {
+    /// No such entry.
+    Missing,
+    /// Larger than the caller's limit.
+    TooBig(u64),
+    /// Compressed more than [`MAX_RATIO`]:1.
+    Ratio(u64),
+    /// The package's decompression budget is spent.
+    Budget,
+    /// Encrypted.
+    Encrypted,
+    /// An I/O or zip error.
+    Io(String),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::Missing => write!(f, "no such entry"),
+            ReadError::TooBig(limit) => write!(f, "it is over {limit} bytes, the limit"),
+            ReadError::Ratio(r) => {
+                write!(f, "it expands {r}:1, more than {MAX_RATIO}:1 (a zip bomb)")
+            }
+            ReadError::Budget => write!(f, "the package expands past {MAX_TOTAL} bytes"),
+            ReadError::Encrypted => write!(f, "it is encrypted"),
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// An opened package.
+#[derive(Debug)]
+pub struct Container {
+    /// The path as given.
+    pub path: PathBuf,
+    /// Zip, folder or bare file.
+    pub kind: ContainerKind,
+    /// Every entry, in stored order (zip) or sorted (folder).
+    pub entries: Vec<Entry>,
+    /// The zip's central directory names a path twice.
+    pub duplicate_names: bool,
+    zip: Option<zip::ZipArchive<File>>,
+    spent: u64,
+}
+
+impl Container {
+    /// Opens `path`: a folder, a zip archive, or (when `bare_name` says how to call it) any
+    /// other file as a bare manifest. `fingerprint` computes folder files' CRC-32s.
+    ///
+    /// # Errors
+    ///
+    /// When the path cannot be read or is a file that is not a zip and no bare name is given.
+    pub fn open(path: &Path, fingerprint: bool, bare_name: Option<&str>) -> anyhow::Result<Self> {
+        let meta =
+            std::fs::metadata(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+        let mut container = Container {
+            path: path.to_path_buf(),
+            kind: ContainerKind::Folder,
+            entries: Vec::new(),
+            duplicate_names: false,
+            zip: None,
+            spent: 0,
+        };
+        if meta.is_dir() {
+            container.entries = folder_entries(path, fingerprint)?;
+            return Ok(container);
+        }
+        if let Some(name) = bare_name {
+            container.kind = ContainerKind::File;
+            container.entries.push(Entry {
+                name: name.to_string(),
+                size: meta.len(),
+                compressed_size: meta.len(),
+                crc32: 0,
+                is_dir: false,
+                encrypted: false,
+                bad_name: false,
+            });
+            return Ok(container);
+        }
+        let file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+        let archive = zip::ZipArchive::new(file).with_context(|| {
+            format!("`{}` is neither a folder nor a zip archive", path.display())
+        })?;
+        container.kind = ContainerKind::Zip;
+        container.duplicate_names = archive.has_duplicate_names();
+        for i in 0..archive.len() {
+            let entry = archive
+                .by_index_data(i)
+                .with_context(|| format!("cannot read the entries of `{}`", path.display()))?;
+            let (name, bad_name) = match std::str::from_utf8(entry.name_raw()) {
+                Ok(n) => (n.to_string(), false),
+                Err(_) => (String::from_utf8_lossy(entry.name_raw()).into_owned(), true),
+            };
+            container.entries.push(Entry {
+                name,
+                size: entry.size(),
+                compressed_size: entry.compressed_size(),
+                crc32: entry.crc32(),
+                is_dir: entry.is_dir(),
+                encrypted: entry.encrypted(),
+                bad_name,
+            });
+        }
+        container.zip = Some(archive);
+        Ok(container)
+    }
+
+    /// The file entries (no directories).
+    pub fn files(&self) -> impl Iterator<Item = &Entry> {
+        self.entries.iter().filter(|e| !e.is_dir)
+    }
+
+    /// The entry called exactly `name`.
+    pub fn entry(&self, name: &str) -> Option<&Entry> {
+        self.files().find(|e| e.name == name)
+    }
+
+    /// Reads entry `name` whole, refusing more than `limit` bytes, a ratio over
+    /// [`MAX_RATIO`]:1 and anything past the package budget, whatever the headers claim.
+    ///
+    /// # Errors
+    ///
+    /// See [`ReadError`].
+    pub fn read(&mut self, name: &str, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let entry = self.entry(name).ok_or(ReadError::Missing)?.clone();
+        if entry.encrypted {
+            return Err(ReadError::Encrypted);
+        }
+        if entry.size > limit {
+            return Err(ReadError::TooBig(limit));
+        }
+        let ratio = entry.size / entry.compressed_size.max(1);
+        if entry.size > RATIO_FLOOR && ratio > MAX_RATIO {
+            return Err(ReadError::Ratio(ratio));
+        }
+        let limit = limit.min(MAX_TOTAL.saturating_sub(self.spent));
+        let io = |e: std::io::Error| ReadError::Io(e.to_string());
+        let bytes = match (&mut self.zip, self.kind) {
+            (Some(zip), _) => {
+                let file = zip
+                    .by_name(name)
+                    .map_err(|e| ReadError::Io(e.to_string()))?;
+                bounded(file, limit).map_err(io)?
+            }
+            (None, ContainerKind::File) => {
+                bounded(File::open(&self.path).map_err(io)?, limit).map_err(io)?
+            }
+            (None, _) => {
+                bounded(File::open(self.path.join(name)).map_err(io)?, limit).map_err(io)?
+            }
+        };
+        let len = bytes.len() as u64;
+        if len > limit {
+            return Err(if self.spent + len > MAX_TOTAL {
+                ReadError::Budget
+            } else {
+                ReadError::TooBig(limit)
+            });
+        }
+        // A header that understated the size must not dodge the ratio limit.
+        if len > RATIO_FLOOR && len / entry.compressed_size.max(1) > MAX_RATIO {
+            return Err(ReadError::Ratio(len / entry.compressed_size.max(1)));
+        }
+        self.spent += len;
+        Ok(bytes)
+    }
+}
+
+/// At most `limit + 1` bytes of `reader` (one more than allowed tells the caller it is over).
+fn bounded(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
+    let mut bytes = Vec::new();
+    reader
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)?;
+    Ok(bytes)
+}
+
+/// Every regular file under `root`, sorted (symbolic links are not followed; lessonpack's
+/// folder marker is left out), with sizes and, when asked, streamed CRC-32s.
+fn folder_entries(root: &Path, fingerprint: bool) -> anyhow::Result<Vec<Entry>> {
+    let mut files = Vec::new();
+    let mut pending = vec![root.to_path_buf()];
+    let mut buf = vec![0u8; 64 * 1024];
+    while let Some(dir) = pending.pop() {
+        let entries =
+            std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
+        for entry in entries {
+            let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
+            let path = entry.path();
+            let kind = entry
+                .file_type()
+                .with_context(|| format!("cannot read `{}`", path.display()))?;
+            if kind.is_dir() {
+                pending.push(path);
+                continue;
+            }
+            if !kind.is_file() {
+                continue;
+            }
+            let rel = path.strip_prefix(root).unwrap_or(&path);
+            let rel = rel
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy())
+                .collect::<Vec<_>>()
+                .join("/");
+            if rel == MARKER {
+                continue;
+            }
+            let (size, crc32) = if fingerprint {
+                crc(&path, &mut buf).with_context(|| format!("cannot read `{}`", path.display()))?
+            } else {
+                let meta = entry
+                    .metadata()
+                    .with_context(|| format!("cannot read `{}`", path.display()))?;
+                (meta.len(), 0)
+            };
+            files.push(Entry {
+                name: rel,
+                size,
+                compressed_size: size,
+                crc32,
+                is_dir: false,
+                encrypted: false,
+                bad_name: false,
+            });
+        }
+    }
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(files)
+}
+
+/// Size and CRC-32 of a file, streamed through `buf`.
+fn crc(path: &Path, buf: &mut [u8]) -> std::io::Result<(u64, u32)> {
+    let mut file = File::open(path)?;
+    let mut hasher = crc32fast::Hasher::new();
+    let mut size = 0u64;
+    loop {
+        let n = match file.read(buf) {
+            Ok(0) => break,
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        hasher.update(&buf[..n]);
+        size += n as u64;
+    }
+    Ok((size, hasher.finalize()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_are_fingerprinted_like_zip_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("a/b")).unwrap();
+        std::fs::write(dir.path().join("a/b/c.txt"), "hello").unwrap();
+        std::fs::write(dir.path().join(MARKER), "marker").unwrap();
+        let mut c = Container::open(dir.path(), true, None).unwrap();
+        let names: Vec<_> = c.files().map(|e| e.name.as_str()).collect();
+        assert_eq!(names, ["a/b/c.txt"]);
+        // CRC-32 of "hello", as a zip central directory records it.
+        assert_eq!((c.entries[0].size, c.entries[0].crc32), (5, 0x3610_a686));
+        assert_eq!(c.read("a/b/c.txt", 5).unwrap(), b"hello");
+        assert_eq!(c.read("a/b/c.txt", 4), Err(ReadError::TooBig(4)));
+        assert_eq!(c.read("nope", 4), Err(ReadError::Missing));
+    }
+
+    #[test]
+    fn zip_bombs_are_refused_by_ratio() {
+        use std::io::Write as _;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bomb.zip");
+        let mut w = zip::ZipWriter::new(File::create(&path).unwrap());
+        let opts = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        w.start_file("imsmanifest.xml", opts).unwrap();
+        let zeros = vec![0u8; 1024 * 1024];
+        for _ in 0..8 {
+            w.write_all(&zeros).unwrap();
+        }
+        w.finish().unwrap();
+        let mut c = Container::open(&path, false, None).unwrap();
+        assert!(matches!(
+            c.read("imsmanifest.xml", u64::MAX),
+            Err(ReadError::Ratio(_))
+        ));
+    }
+}

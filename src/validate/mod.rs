@@ -1,0 +1,252 @@
+//! `validate`: checks a third-party (or our own) SCORM 1.2/2004, Common Cartridge or cmi5
+//! package offline, strict about what breaks an import, honest about what is only a
+//! deviation, and naming the LMSs each finding affects.
+//!
+//! ```text
+//! PATH ──reader::open──▶ Container ──reader::locate──▶ manifest bytes ──xml::decode/parse──▶ Doc
+//!      ──detect──▶ Format ──rules::RULES (container, xml, refs, lms)──▶ Report (findings as values)
+//! ```
+//!
+//! Findings are [`Diagnostic`]s with a rule code, a byte range in the manifest (shown as
+//! `line:col`) and the LMSs they affect; `Err` is kept for "could not run" (exit 2).
+
+pub mod detect;
+pub mod reader;
+pub(crate) mod refcheck;
+pub mod report;
+pub mod rules;
+pub(crate) mod scan;
+pub mod xml;
+
+use crate::container::{Container, ContainerKind, ReadError};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::lms::Lms;
+use crate::xmltree::{Doc, El, XmlError};
+use detect::Format;
+use reader::Placement;
+use std::collections::BTreeMap;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+/// What to check for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Options {
+    /// Keep only findings that concern these LMSs (findings about the standard itself are
+    /// always kept).
+    pub lms: Vec<Lms>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            lms: Lms::ALL.to_vec(),
+        }
+    }
+}
+
+/// The result of validating one package.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// The path as given.
+    pub path: PathBuf,
+    /// The detected format (`Unknown` when there is no readable manifest).
+    pub format: Format,
+    /// The manifest's path inside the package, when found.
+    pub manifest: Option<String>,
+    /// The findings, with the manifest text for snippets.
+    pub report: Report,
+}
+
+/// The manifest as read.
+#[derive(Debug)]
+pub(crate) struct Manifest {
+    /// The entry name in the package.
+    pub(crate) name: String,
+    /// How findings name it.
+    pub(crate) label: PathBuf,
+    /// The decoded text.
+    pub(crate) text: String,
+    /// How it was encoded.
+    pub(crate) encoding: xml::Encoding,
+    /// The tree, or why there is none.
+    pub(crate) doc: Result<Doc, XmlError>,
+    /// The detected format.
+    pub(crate) format: Format,
+}
+
+/// A cartridge's topic, web link or LTI document, read because a resource names it.
+#[derive(Debug)]
+pub(crate) struct Inner {
+    /// How findings name it.
+    pub(crate) label: PathBuf,
+    /// The tree, or why there is none.
+    pub(crate) doc: Result<Doc, XmlError>,
+}
+
+/// What every rule sees.
+#[derive(Debug)]
+pub(crate) struct Cx<'a> {
+    /// The package.
+    pub(crate) container: &'a Container,
+    /// Where the manifest was found.
+    pub(crate) placement: &'a Placement,
+    /// The manifest, when it could be read.
+    pub(crate) manifest: Option<&'a Manifest>,
+    /// Why the manifest could not be read (size, ratio, encryption).
+    pub(crate) read_error: Option<&'a ReadError>,
+    /// Cartridge documents by package path, when present and readable.
+    pub(crate) inner: &'a BTreeMap<String, Result<Inner, ReadError>>,
+}
+
+impl Cx<'_> {
+    /// The manifest's root element, when it parsed.
+    pub(crate) fn root(&self) -> Option<&El> {
+        self.manifest
+            .and_then(|m| m.doc.as_ref().ok())
+            .map(|d| &d.root)
+    }
+
+    /// The parsed manifest document.
+    pub(crate) fn doc(&self) -> Option<&Doc> {
+        self.manifest.and_then(|m| m.doc.as_ref().ok())
+    }
+
+    /// The detected format.
+    pub(crate) fn format(&self) -> Format {
+        self.manifest.map_or(Format::Unknown, |m| m.format)
+    }
+
+    /// Points `d` at `range` in the manifest.
+    pub(crate) fn at(&self, d: Diagnostic, range: Range<usize>) -> Diagnostic {
+        match self.manifest {
+            Some(m) => d.at(m.label.clone(), range),
+            None => d,
+        }
+    }
+
+    /// How findings name package entry `name`.
+    pub(crate) fn entry_label(&self, name: &str) -> PathBuf {
+        entry_label(self.container, name)
+    }
+
+    /// The package path a manifest `href` names: relative to the manifest's folder, query and
+    /// fragment dropped, `%XX` decoded. `None` for absolute URLs.
+    pub(crate) fn package_path(&self, href: &str) -> Option<String> {
+        scan::package_path(self.placement.base(), href)
+    }
+
+    /// Whether the package's files are known (a bare manifest has none).
+    pub(crate) fn has_files(&self) -> bool {
+        self.container.kind != ContainerKind::File
+    }
+}
+
+fn entry_label(container: &Container, name: &str) -> PathBuf {
+    match container.kind {
+        ContainerKind::File => container.path.clone(),
+        ContainerKind::Folder => container.path.join(name),
+        ContainerKind::Zip => PathBuf::from(format!("{}/{name}", container.path.display())),
+    }
+}
+
+/// Validates the package at `path`.
+///
+/// # Errors
+///
+/// When the path cannot be read at all (missing, unreadable, neither folder, zip nor XML).
+pub fn validate(path: &Path, options: &Options) -> anyhow::Result<Validation> {
+    let mut container = reader::open(path)?;
+    let placement = reader::locate(&container);
+    let mut read_error = None;
+    let mut manifest = None;
+    if let Some(name) = placement.name() {
+        match container.read(name, reader::MAX_MANIFEST) {
+            Ok(bytes) => {
+                let (text, encoding) = xml::decode(&bytes);
+                let doc = xml::parse(&text);
+                let format = doc
+                    .as_ref()
+                    .map_or(Format::Unknown, |d| detect::detect(&d.root));
+                manifest = Some(Manifest {
+                    name: name.to_string(),
+                    label: entry_label(&container, name),
+                    text,
+                    encoding,
+                    doc,
+                    format,
+                });
+            }
+            Err(e) => read_error = Some(e),
+        }
+    }
+    let inner = read_inner(&mut container, &placement, manifest.as_ref());
+    let cx = Cx {
+        container: &container,
+        placement: &placement,
+        manifest: manifest.as_ref(),
+        read_error: read_error.as_ref(),
+        inner: &inner,
+    };
+    let mut report = Report::default();
+    let mut found = Vec::new();
+    for rule in rules::RULES {
+        (rule.check)(&cx, &mut found);
+    }
+    for mut d in found {
+        if !d.lms.is_empty() {
+            d.lms = d.lms.iter().filter(|l| options.lms.contains(l)).collect();
+            if d.lms.is_empty() {
+                continue;
+            }
+        }
+        report.push(d);
+    }
+    if let Some(m) = &manifest {
+        report
+            .sources
+            .insert(m.label.clone(), m.text.clone().into_bytes());
+    }
+    Ok(Validation {
+        path: path.to_path_buf(),
+        format: manifest.as_ref().map_or(Format::Unknown, |m| m.format),
+        manifest: manifest.map(|m| m.name),
+        report,
+    })
+}
+
+/// Reads the topic, web link and LTI documents a cartridge's resources name (their first
+/// `<file href>`), each bounded by [`reader::MAX_INNER`].
+fn read_inner(
+    container: &mut Container,
+    placement: &Placement,
+    manifest: Option<&Manifest>,
+) -> BTreeMap<String, Result<Inner, ReadError>> {
+    let mut out = BTreeMap::new();
+    let Some(m) = manifest.filter(|m| m.format.is_cc()) else {
+        return out;
+    };
+    let Ok(doc) = &m.doc else { return out };
+    for res in scan::resources(&doc.root) {
+        if scan::inner_kind(res.attr("type").unwrap_or_default()).is_none() {
+            continue;
+        }
+        let Some(href) = res.child("file").and_then(|f| f.attr("href")) else {
+            continue;
+        };
+        let Some(path) = scan::package_path(placement.base(), href) else {
+            continue;
+        };
+        if out.contains_key(&path) || container.entry(&path).is_none() {
+            continue;
+        }
+        let read = container.read(&path, reader::MAX_INNER).map(|bytes| {
+            let (text, _) = xml::decode(&bytes);
+            Inner {
+                label: entry_label(container, &path),
+                doc: xml::parse(&text),
+            }
+        });
+        out.insert(path, read);
+    }
+    out
+}

@@ -1,0 +1,68 @@
+//! `validate --format json`: one document per run, shape `lessonpack-validate/1` (documented
+//! in the README; fields are only ever added).
+
+use super::Validation;
+use super::rules;
+use crate::diagnostic::{LineIndex, Severity};
+use serde_json::{Value, json};
+
+/// The JSON document for the validations of one run.
+pub fn json(runs: &[Validation]) -> Value {
+    json!({
+        "schema": "lessonpack-validate/1",
+        "packages": runs.iter().map(package).collect::<Vec<_>>(),
+    })
+}
+
+fn package(v: &Validation) -> Value {
+    let findings: Vec<Value> =
+        v.report
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (file, range, line, column) = match &d.label {
+                    Some(label) => {
+                        let pos =
+                            v.report.sources.get(&label.path).map(|bytes| {
+                                LineIndex::new(bytes).line_col(bytes, label.range.start)
+                            });
+                        (
+                            Value::from(label.path.display().to_string()),
+                            json!({"start": label.range.start, "end": label.range.end}),
+                            pos.map_or(Value::Null, |p| p.0.into()),
+                            pos.map_or(Value::Null, |p| p.1.into()),
+                        )
+                    }
+                    None => (Value::Null, Value::Null, Value::Null, Value::Null),
+                };
+                json!({
+                    "code": d.code,
+                    "name": d.code.and_then(rules::find).map(|r| r.name),
+                    "severity": severity(d.severity),
+                    "message": d.message,
+                    "file": file,
+                    "range": range,
+                    "line": line,
+                    "column": column,
+                    "help": d.help,
+                    "lms": d.lms.iter().map(|l| l.name()).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+    json!({
+        "path": v.path.display().to_string(),
+        "format": v.format.name(),
+        "format_label": v.format.label(),
+        "manifest": v.manifest,
+        "errors": v.report.count(Severity::Error),
+        "warnings": v.report.count(Severity::Warning),
+        "findings": findings,
+    })
+}
+
+fn severity(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

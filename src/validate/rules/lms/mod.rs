@@ -1,0 +1,15 @@
+//! LMS-profile rules: what one LMS's import code does differently (`lms-import.md`).
+
+pub(crate) mod lms001;
+pub(crate) mod lms002;
+pub(crate) mod lms003;
+pub(crate) mod lms004;
+pub(crate) mod lms005;
+pub(crate) mod lms006;
+pub(crate) mod lms007;
+pub(crate) mod lms008;
+pub(crate) mod lms009;
+pub(crate) mod lms010;
+pub(crate) mod lms011;
+pub(crate) mod lms012;
+pub(crate) mod lms013;

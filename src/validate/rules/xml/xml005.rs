@@ -1,0 +1,26 @@
+//! `XML005` `unescaped-ampersand`: a bare `&` is not written as `&amp;`
+
+use super::super::{Cx, Rule};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::lms::Lms;
+
+/// The rule.
+pub(crate) static RULE: Rule = Rule {
+    code: "XML005",
+    name: "unescaped-ampersand",
+    severity: Severity::Error,
+    lms: &[Lms::OpenEdx],
+    summary: "a bare `&` is not written as `&amp;`",
+    doc: "What it checks: `&` characters that do not start an entity or character reference. Why it matters: the document is not well-formed; Moodle repairs a bare `&` before parsing (so the package works there), but Open edX's Python parser raises `ParseError` (HTTP 500 in Studio) and Canvas's Nokogiri drops text. Reference: XML 1.0 §2.4; lms-import.md §A 3.",
+    check,
+};
+
+fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
+    let Some(doc) = cx.doc() else { return };
+    for &at in &doc.dangling_amps {
+        let d = RULE
+            .finding("`&` must be written `&amp;`")
+            .with_help("escape it as `&amp;`");
+        out.push(cx.at(d, at..at + 1));
+    }
+}

@@ -1,0 +1,205 @@
+//! `lessonpack validate`: one triggering and one clean package per rule code
+//! (`tests/fixtures/validate/<CODE>/{triggers,clean}`, written by `generate.py` there; zip-only
+//! cases built here), our own packages validate with zero findings, the real-world corpus
+//! snapshots (`corpus.rs`), the rule table and the exit codes.
+
+mod corpus;
+
+use crate::fixture::fixtures;
+use assert_cmd::Command;
+use lessonpack::diagnostic::Severity;
+use lessonpack::validate::{self, Options, rules};
+use std::io::Write as _;
+use std::path::Path;
+
+/// The codes found in the package at `path`.
+fn codes(path: &Path) -> Vec<&'static str> {
+    let v = validate::validate(path, &Options::default()).unwrap();
+    v.report.diagnostics.iter().filter_map(|d| d.code).collect()
+}
+
+#[test]
+fn every_rule_has_a_triggering_and_a_clean_fixture() {
+    let root = fixtures().join("validate");
+    for rule in rules::RULES {
+        let dir = root.join(rule.code);
+        assert!(
+            dir.join("clean").is_dir(),
+            "no clean fixture for {}",
+            rule.code
+        );
+        let clean = codes(&dir.join("clean"));
+        assert!(
+            clean.is_empty(),
+            "{}: clean fixture has findings {clean:?}",
+            rule.code
+        );
+        let triggers = dir.join("triggers");
+        if triggers.is_dir() {
+            let found = codes(&triggers);
+            assert!(
+                found.contains(&rule.code),
+                "{}: triggers fixture gave {found:?}",
+                rule.code
+            );
+        }
+    }
+}
+
+/// A zip of the clean SCORM 1.2 fixture plus `extra` entries (names written as given).
+fn zip_with(extra: &[(&str, &[u8])], deflate: bool) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let method = if deflate {
+        zip::CompressionMethod::Deflated
+    } else {
+        zip::CompressionMethod::Stored
+    };
+    let opts = zip::write::SimpleFileOptions::default().compression_method(method);
+    let clean = fixtures().join("validate/PKG004/clean");
+    for name in ["imsmanifest.xml", "index.html"] {
+        w.start_file(name, opts).unwrap();
+        w.write_all(&std::fs::read(clean.join(name)).unwrap())
+            .unwrap();
+    }
+    for (name, bytes) in extra {
+        w.start_file(*name, opts).unwrap();
+        w.write_all(bytes).unwrap();
+    }
+    w.finish().unwrap();
+    dir
+}
+
+#[test]
+fn zip_only_rules_trigger() {
+    let unsafe_name = zip_with(&[("../evil.txt", b"x")], false);
+    assert!(codes(&unsafe_name.path().join("p.zip")).contains(&"PKG004"));
+    let spaced = zip_with(&[("my page.html", b"x")], false);
+    assert!(codes(&spaced.path().join("p.zip")).contains(&"PKG010"));
+    let clean = zip_with(&[], false);
+    assert!(codes(&clean.path().join("p.zip")).is_empty());
+}
+
+#[test]
+fn a_manifest_that_expands_too_much_is_refused_not_read() {
+    // 8 MiB of blanks inside a comment compress about 1000:1.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bomb.zip");
+    let mut w = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let opts = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .compression_level(Some(9));
+    w.start_file("imsmanifest.xml", opts).unwrap();
+    w.write_all(b"<manifest><!--").unwrap();
+    w.write_all(&vec![b' '; 64 * 1024 * 1024]).unwrap();
+    w.write_all(b"--></manifest>").unwrap();
+    w.finish().unwrap();
+    assert_eq!(codes(&path), ["PKG011"]);
+}
+
+#[test]
+fn our_own_packages_validate_with_zero_findings() {
+    let out = tempfile::tempdir().unwrap();
+    let packages = crate::build::build(
+        Path::new(env!("CARGO_MANIFEST_DIR")),
+        "module",
+        out.path(),
+        &[],
+    );
+    let mut checked = 0;
+    for package in packages
+        .iter()
+        .filter(|p| !p.to_string_lossy().ends_with("-web"))
+    {
+        let v = validate::validate(package, &Options::default()).unwrap();
+        assert!(
+            v.report.diagnostics.is_empty(),
+            "{}:\n{}",
+            package.display(),
+            v.report.render()
+        );
+        checked += 1;
+    }
+    assert_eq!(checked, 4);
+}
+
+#[test]
+fn rule_codes_are_unique_documented_and_in_the_readme() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    for rule in rules::RULES {
+        assert!(seen.insert(rule.code), "duplicate code {}", rule.code);
+        assert!(rule.doc.contains("Why it matters"), "{} doc", rule.code);
+        assert!(rule.doc.contains("Reference"), "{} doc", rule.code);
+        assert!(
+            readme.contains(&format!("`{}`", rule.code)),
+            "{} missing from the README",
+            rule.code
+        );
+    }
+    assert!(
+        readme.contains(&rules::table()),
+        "README rule table is stale: paste `lessonpack explain`"
+    );
+}
+
+#[test]
+fn exit_codes_follow_the_findings() {
+    let root = fixtures().join("validate");
+    let run = |args: &[&str]| {
+        Command::cargo_bin("lessonpack")
+            .unwrap()
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let clean = root.join("REF002/clean");
+    let bad = root.join("REF002/triggers");
+    let warn = root.join("REF007/triggers");
+    assert_eq!(
+        run(&["validate", clean.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["validate", bad.to_str().unwrap()]).status.code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["validate", warn.to_str().unwrap()]).status.code(),
+        Some(0)
+    );
+    assert_eq!(
+        run(&["validate", "--deny", "warnings", warn.to_str().unwrap()])
+            .status
+            .code(),
+        Some(1)
+    );
+    assert_eq!(
+        run(&["validate", "/nonexistent/x.zip"]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        run(&["validate", "--lms", "blackboard", clean.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    // Open edX-only finding disappears when only Moodle is asked about.
+    let amp = root.join("XML005/triggers");
+    assert_eq!(
+        run(&["validate", "--lms", "moodle", amp.to_str().unwrap()])
+            .status
+            .code(),
+        Some(0)
+    );
+    assert_eq!(run(&["explain", "PKG002"]).status.code(), Some(0));
+    let json = run(&["validate", "--format", "json", bad.to_str().unwrap()]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let finding = &doc["packages"][0]["findings"][0];
+    assert_eq!(finding["code"], "REF002");
+    assert_eq!(finding["severity"], "error");
+    assert!(finding["line"].as_u64().unwrap() > 1);
+    let _ = Severity::Error;
+}
