@@ -47,3 +47,19 @@ pub struct Rendered {
     /// Per lesson, in module order: its files, the launch page first, the rest sorted by path.
     pub lessons: Vec<Vec<OutputFile>>,
 }
+
+/// A size for people: `812 B`, `12.3 KiB`, `4.5 MiB`.
+pub fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
+    let mut value = bytes as f64;
+    let mut unit = 0;
+    while value >= 1024.0 && unit < UNITS.len() - 1 {
+        value /= 1024.0;
+        unit += 1;
+    }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
+}

@@ -4,6 +4,7 @@ use super::{ExitStatus, print_report};
 use crate::build::{self, Options, Project, Target};
 use crate::diagnostic::Report;
 use crate::manifest::{CcVersion, Edition};
+use crate::output::human_size;
 use crate::package;
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
@@ -174,20 +175,4 @@ fn progress_bar(files: &[crate::output::OutputFile]) -> Option<indicatif::Progre
             .expect("a valid progress template"),
     );
     Some(bar)
-}
-
-/// `12.3 KiB`, `4.5 MiB`.
-pub(crate) fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }

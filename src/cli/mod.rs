@@ -73,7 +73,7 @@ pub enum Command {
     /// (`*.swp`, `*~`, `.#*`, `4913`, `*.tmp`), `.git/` and the output folder are ignored.
     /// Errors in the source are shown and the watch goes on.
     #[cfg(feature = "watch")]
-    Watch(watch::WatchArgs),
+    Watch(build::BuildArgs),
     /// Serve the lesson in an LMS-like page on 127.0.0.1, with a SCORM API call log and
     /// live reload (Ctrl-C stops).
     ///

@@ -1,29 +1,14 @@
 //! `lessonpack watch [DIR]`: build, then rebuild on every change to the lesson source,
 //! writing only the packages whose files changed; errors are shown and the watch goes on.
 
-use super::build::PackageArgs;
+use super::build::BuildArgs;
 use super::{ExitStatus, print_report};
 use crate::build::{self, Target};
 use crate::watch::Watcher;
 use crate::watch::rebuild::{Layout, Outcome, Rebuilder, Step};
-use std::path::PathBuf;
-
-/// Arguments of `watch`.
-#[derive(Debug, clap::Args)]
-pub struct WatchArgs {
-    /// The lesson source folder (the one holding `module.toml`).
-    #[arg(default_value = "module")]
-    pub dir: PathBuf,
-    /// Folder the packages are written to (never inside the lesson source folder).
-    #[arg(short, long, value_name = "DIR", default_value = "dist")]
-    pub output: PathBuf,
-    /// Which packages, and their versions.
-    #[command(flatten)]
-    pub packages: PackageArgs,
-}
 
 /// Builds, then watches until interrupted (Ctrl-C); returns only when the watch cannot go on.
-pub fn run(args: WatchArgs) -> anyhow::Result<ExitStatus> {
+pub fn run(args: BuildArgs) -> anyhow::Result<ExitStatus> {
     build::refuse_output_inside_source(&args.dir, &args.output)?;
     let targets = args.packages.targets();
     let layout = Layout::Packages(args.output.clone());
@@ -60,7 +45,7 @@ fn rebuild(rebuilder: &mut Rebuilder, targets: &[Target], first: bool) {
                         Step::Written { files, bytes, .. } if first => println!(
                             "wrote {} ({}, {files} files)",
                             t.path.display(),
-                            super::build::human_size(*bytes)
+                            crate::output::human_size(*bytes)
                         ),
                         _ => {}
                     }

@@ -3,6 +3,7 @@
 
 use super::model::{Container, FileInfo};
 use super::{Change, Diff, ItemRef, ResourceRef, Scope, Side, Status};
+use crate::output::human_size;
 use serde_json::{Value, json};
 use std::fmt::Write as _;
 
@@ -296,20 +297,4 @@ fn resource_json(r: &ResourceRef) -> Value {
 
 fn file(f: FileInfo) -> Value {
     json!({ "size": f.size, "crc32": format!("{:08x}", f.crc32) })
-}
-
-/// `812 B`, `12.3 KiB`, `4.5 MiB`.
-fn human_size(bytes: u64) -> String {
-    const UNITS: [&str; 4] = ["B", "KiB", "MiB", "GiB"];
-    let mut value = bytes as f64;
-    let mut unit = 0;
-    while value >= 1024.0 && unit < UNITS.len() - 1 {
-        value /= 1024.0;
-        unit += 1;
-    }
-    if unit == 0 {
-        format!("{bytes} B")
-    } else {
-        format!("{value:.1} {}", UNITS[unit])
-    }
 }
