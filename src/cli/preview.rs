@@ -1,5 +1,6 @@
 //! `lessonpack preview [DIR]`: serve the lesson on 127.0.0.1 in an LMS-like page with a
-//! SCORM API call log, rebuilding and reloading on every change.
+//! SCORM API call log (for cmi5: a statement log, the preview being the LMS and LRS),
+//! rebuilding and reloading on every change.
 
 use super::ExitStatus;
 use crate::build::Target;
@@ -27,6 +28,8 @@ pub enum PreviewTarget {
     Scorm12,
     /// SCORM 2004: the page exposes `window.API_1484_11`.
     Scorm2004,
+    /// cmi5: the preview is the LMS and LRS (launch URL, fetch token, statements, State API).
+    Cmi5,
     /// The plain web folder (no LMS API; progress kept in the browser).
     Web,
 }
@@ -36,6 +39,7 @@ pub fn run(args: PreviewArgs) -> anyhow::Result<ExitStatus> {
     let target = match args.target {
         PreviewTarget::Scorm12 => Target::Scorm12,
         PreviewTarget::Scorm2004 => Target::Scorm2004,
+        PreviewTarget::Cmi5 => Target::Cmi5,
         PreviewTarget::Web => Target::Web,
     };
     preview::run(Config {

@@ -5,11 +5,15 @@
 //! - `site` holds the build folder and the last rebuild's result, rebuilt through
 //!   [`crate::watch::rebuild::Rebuilder`] (only the previewed target, as a folder);
 //! - `server` answers HTTP (axum), `paths` maps `/package/…` requests into the folder;
+//! - `cmi5` is the LMS and LRS a cmi5 launch needs (launch data, fetch URL, statements,
+//!   State API), in memory;
 //! - `assets/` is the host page: a frame launching the SCO from the package's manifest as an
 //!   LMS does, a real SCORM API (scorm-again, vendored with its licence), and the side panel
-//!   that logs every call and shows the CMI data. The panel's state lives in the page
-//!   (`sessionStorage`); live reload relaunches only the frame.
+//!   that logs every call (for cmi5: every statement and LRS request) and shows the CMI data
+//!   (for cmi5: the state documents). The panel's state lives in the page (`sessionStorage`);
+//!   live reload relaunches only the frame.
 
+mod cmi5;
 mod paths;
 mod server;
 mod site;
@@ -20,9 +24,13 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
-/// The targets the preview can show. cmi5 joins them when the cmi5 target exists (see
-/// `site::runtime`).
-pub const TARGETS: [Target; 3] = [Target::Scorm12, Target::Scorm2004, Target::Web];
+/// The targets the preview can show (the cartridge needs an LTI platform, which it is not).
+pub const TARGETS: [Target; 4] = [
+    Target::Scorm12,
+    Target::Scorm2004,
+    Target::Cmi5,
+    Target::Web,
+];
 
 /// What to preview, and where.
 #[derive(Debug, Clone)]
@@ -75,10 +83,13 @@ pub fn run(config: Config) -> anyhow::Result<()> {
             .with_context(|| format!("cannot listen on {address}"))?;
         let address = listener.local_addr()?;
         let (events, _) = tokio::sync::broadcast::channel(16);
+        let (records, _) = tokio::sync::broadcast::channel(256);
         let shared = server::Shared {
             site: site.clone(),
             events: events.clone(),
             port: address.port(),
+            lrs: Arc::new(Mutex::new(cmi5::Lrs::new(address.port(), records.clone()))),
+            records,
         };
         std::thread::spawn(move || {
             while let Some(batch) = watcher.next() {

@@ -1,11 +1,13 @@
 //! The preview's HTTP side (axum): the host page and its assets, the build folder under
-//! `/package/`, the state (`/api/state`), switching the target (`/api/target`) and the live
-//! reload stream (`/events`, Server-Sent Events).
+//! `/package/`, the state (`/api/state`), switching the target (`/api/target`), the live
+//! reload stream (`/events`, Server-Sent Events: rebuilds, and new LRS records), and the
+//! cmi5 LMS and LRS (`super::cmi5::routes`).
 //!
 //! Only requests addressed to the loopback name it was reached by are answered (a `Host`
 //! other than `127.0.0.1:PORT` or `localhost:PORT` is refused), so a web page elsewhere
 //! cannot read the preview through DNS rebinding; nothing is ever cached.
 
+use super::cmi5::Lrs;
 use super::paths::{self, Refusal};
 use super::site::{BuildEvent, Site};
 use crate::build::Target;
@@ -32,17 +34,27 @@ pub(crate) struct Shared {
     pub(crate) events: broadcast::Sender<BuildEvent>,
     /// The port the server listens on (for the `Host` check).
     pub(crate) port: u16,
+    /// The cmi5 LMS and LRS (in memory; used when the preview shows cmi5).
+    pub(crate) lrs: Arc<Mutex<Lrs>>,
+    /// The number of each new LRS record, for the `/events` streams.
+    pub(crate) records: broadcast::Sender<u64>,
 }
 
 impl Shared {
-    fn site(&self) -> MutexGuard<'_, Site> {
+    /// The site, locked.
+    pub(crate) fn site(&self) -> MutexGuard<'_, Site> {
         // A panic during a rebuild must not take the preview down with it.
         self.site.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The LRS, locked.
+    pub(crate) fn lrs(&self) -> MutexGuard<'_, Lrs> {
+        self.lrs.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
 /// The files of the host page, embedded in the binary.
-const ASSETS: [(&str, &str, &str); 5] = [
+const ASSETS: [(&str, &str, &str); 7] = [
     (
         "host.js",
         "text/javascript; charset=utf-8",
@@ -52,6 +64,16 @@ const ASSETS: [(&str, &str, &str); 5] = [
         "lms.js",
         "text/javascript; charset=utf-8",
         include_str!("assets/lms.js"),
+    ),
+    (
+        "lrs.js",
+        "text/javascript; charset=utf-8",
+        include_str!("assets/lrs.js"),
+    ),
+    (
+        "returned.html",
+        "text/html; charset=utf-8",
+        include_str!("assets/returned.html"),
     ),
     (
         "host.css",
@@ -78,6 +100,7 @@ pub(crate) fn router(shared: Shared) -> Router {
         .route("/api/state", get(state))
         .route("/api/target", post(switch))
         .route("/events", get(events))
+        .merge(super::cmi5::routes::routes())
         .fallback(package)
         .layer(middleware::from_fn_with_state(shared.clone(), guard))
         .with_state(shared)
@@ -151,11 +174,24 @@ async fn switch(State(shared): State<Shared>, axum::Json(to): axum::Json<SwitchT
     }
 }
 
-/// Server-Sent Events: `hello` with the current build number, then `build` after each rebuild.
+/// Server-Sent Events: `hello` with the current build number, then `build` after each
+/// rebuild and `lrs` (the record's number) after each request the cmi5 LRS answered.
 async fn events(
     State(shared): State<Shared>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let receiver = shared.events.subscribe();
+    let records = stream::unfold(shared.records.subscribe(), |mut receiver| async move {
+        loop {
+            match receiver.recv().await {
+                Ok(n) => {
+                    let sse = Event::default().event("lrs").data(n.to_string());
+                    return Some((Ok(sse), receiver));
+                }
+                Err(broadcast::error::RecvError::Lagged(_)) => continue,
+                Err(broadcast::error::RecvError::Closed) => return None,
+            }
+        }
+    });
     let hello = shared.site().state()["build"].to_string();
     let hello = stream::once(async move { Ok(Event::default().event("hello").data(hello)) });
     let builds = stream::unfold(receiver, |mut receiver| async move {
@@ -170,7 +206,8 @@ async fn events(
             }
         }
     });
-    Sse::new(hello.chain(builds)).keep_alive(KeepAlive::default())
+    let live = stream::select(builds, records);
+    Sse::new(hello.chain(live)).keep_alive(KeepAlive::default())
 }
 
 /// `/package/…`: a file of the build folder, with Range support (video seeking) and the

@@ -101,6 +101,11 @@ impl Site {
         }
     }
 
+    /// The previewed target.
+    pub(crate) fn target(&self) -> Target {
+        self.target
+    }
+
     /// Previews `target` from now on, building it.
     pub(crate) fn switch(&mut self, target: Target) -> BuildEvent {
         self.target = target;
@@ -117,6 +122,19 @@ impl Site {
             })
         });
         let lessons: Vec<Value> = lessons.collect();
+        // cmi5: the AUs as an LMS reads them from the built course structure.
+        let aus = (self.target == Target::Cmi5).then(|| {
+            match super::cmi5::read_aus(&self.package_root()) {
+                Ok(aus) => json!(
+                    aus.iter()
+                        .map(|a| json!({
+                            "id": a.id, "title": a.title, "url": a.url, "moveOn": a.move_on,
+                        }))
+                        .collect::<Vec<_>>()
+                ),
+                Err(text) => json!({ "error": text }),
+            }
+        });
         json!({
             "build": self.build,
             "ok": self.ok,
@@ -127,18 +145,19 @@ impl Site {
             "targets": TARGETS.iter().map(|t| t.name()).collect::<Vec<_>>(),
             "module": self.module.as_ref().map(|m| json!({ "id": m.id, "title": m.title })),
             "lessons": lessons,
+            "aus": aus,
             "version": env!("CARGO_PKG_VERSION"),
         })
     }
 }
 
-/// The LMS runtime the host page runs for a target: the API it exposes, or none.
+/// The LMS runtime the host page runs for a target: the SCORM API it exposes, cmi5 (the
+/// launch URL's parameters and the LRS behind them, `super::cmi5`), or none.
 pub(crate) fn runtime(target: Target) -> &'static str {
     match target {
         Target::Scorm12 => "scorm12",
         Target::Scorm2004 => "scorm2004",
-        // FIXME: cmi5 needs an LRS behind the host page (launch parameters, fetch token,
-        // State API, statement log); until then `TARGETS` leaves it out of the preview.
-        Target::Web | Target::Cc | Target::Cmi5 => "none",
+        Target::Cmi5 => "cmi5",
+        Target::Web | Target::Cc => "none",
     }
 }

@@ -183,6 +183,75 @@ test("the Moodle Standards mode profile refuses 1.2 suspend_data over 4,096 char
   await context.close();
 });
 
+// cmi5: the preview is the LMS and LRS. Each statement the lesson sends shows in the panel,
+// checked against the cmi5 rules; a relaunch ends the session (terminated) and starts a new
+// one of the same registration that resumes from the State API.
+const statements = (page) => page.evaluate(() => window.preview.statements());
+const waitStatement = (page, verb, session) => page.waitForFunction(([v, s]) =>
+  window.preview.statements().some((e) => e.verb === v && e.session === s), [verb, session], { timeout: 20000 });
+
+test("cmi5: the panel shows the statements of each session and the state documents", async () => {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  const page = await context.newPage();
+  const problems = [];
+  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
+  await page.goto(`${origin}/`);
+  await page.evaluate(() => window.preview.ready);
+  await page.selectOption("#target", "cmi5");
+  await page.waitForFunction(() => window.preview.cmi5() !== null, null, { timeout: 30000 });
+  const first = await page.evaluate(() => window.preview.cmi5());
+  assert.match(first.url, /^\/package\/lessons\/international-perspective\/index\.html\?endpoint=/);
+  assert.equal(first.launchMode, "Normal");
+  assert.equal(first.moveOn, "Completed");
+  const s1 = first.session;
+
+  // The LMS's launched, then the lesson's initialized, shown in the log and breaking no rule.
+  await waitStatement(page, "initialized", s1);
+  const mine = (await statements(page)).filter((e) => e.session === s1);
+  assert.deepEqual(mine.slice(0, 2).map((e) => [e.verb, e.lms]), [["launched", true], ["initialized", false]]);
+  assert.equal(mine[1].statement.context.registration, first.registration);
+  assert.ok(await page.$(`#log li[data-verb="initialized"][data-session="${s1}"]`), "initialized in the panel");
+  assert.equal(await page.textContent("#data-title"), "xAPI data");
+  await page.waitForFunction(() => /"launchMode":"Normal"/.test(
+    document.querySelector('#cmi dd[data-el="state LMS.LaunchData"]')?.textContent || ""), null, { timeout: 10000 });
+
+  // The discussion response: an "answered" statement and the AU's state document.
+  const frame = lessonFrame(page);
+  await frame.fill("#lp-response", "Internet Plus, seen from Shenzhen.");
+  await frame.click("#lp-response-form button[type=submit]");
+  await waitStatement(page, "answered", s1);
+  await page.waitForFunction(() => /Internet Plus, seen from Shenzhen/.test(
+    document.querySelector('#cmi dd[data-el="state suspendData"]')?.textContent || ""), null, { timeout: 10000 });
+
+  // Relaunch: the session ends with terminated; a new session of the same registration
+  // starts with initialized and reads the saved state back.
+  await page.click("#relaunch");
+  await waitStatement(page, "terminated", s1);
+  await page.waitForFunction((s) => (window.preview.cmi5() || {}).session > s, s1, { timeout: 20000 });
+  const second = await page.evaluate(() => window.preview.cmi5());
+  assert.equal(second.registration, first.registration);
+  await waitStatement(page, "initialized", second.session);
+  assert.ok(await page.$(`#log li[data-verb="terminated"][data-session="${s1}"]`), "terminated in the panel");
+  const response = await lessonFrame(page).inputValue("#lp-response");
+  assert.equal(response, "Internet Plus, seen from Shenzhen.", "resumed from the State API");
+
+  // Reset attempt: a new registration, a new session starting with initialized.
+  await page.click("#reset");
+  await page.waitForFunction((r) => { const c = window.preview.cmi5(); return c && c.registration !== r; },
+    first.registration, { timeout: 20000 });
+  const third = await page.evaluate(() => window.preview.cmi5());
+  await waitStatement(page, "initialized", third.session);
+  await waitStatement(page, "terminated", second.session);
+
+  const all = await statements(page);
+  assert.deepEqual(all.filter((e) => e.marks.length), [], "no cmi5 rule broken");
+  const log = await page.evaluate(() => window.preview.log());
+  assert.ok(!log.some((e) => e.note && /without terminated/.test(e.note)), "every session terminated");
+  assert.ok(!log.some((e) => e.xapi && e.xapi.status === 401), "every LRS request had the token");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("stopping the preview removes its build folder", async () => {
   const exited = new Promise((resolve) => child.on("exit", resolve));
   child.kill("SIGTERM");

@@ -1,7 +1,9 @@
 /*
  * lessonpack preview — the host page: launches the SCO in the frame as an LMS does (from the
- * package's imsmanifest.xml), keeps the side panel (call log, CMI data) and reloads the
- * lesson on every rebuild (Server-Sent Events from /events).
+ * package's imsmanifest.xml; for cmi5 the server reads cmi5.xml and makes the launch URL),
+ * keeps the side panel (call log, CMI data; for cmi5 every statement and LRS request, checked
+ * against the cmi5 rules, and the state documents) and reloads the lesson on every rebuild
+ * (Server-Sent Events from /events; "lrs" events announce new LRS records).
  *
  * The panel's log and each lesson's stored CMI data live in sessionStorage, so neither a
  * relaunch nor a reload of this page loses them; "Reset attempt" forgets a lesson's data.
@@ -11,6 +13,7 @@
   "use strict";
 
   var LMS = window.PreviewLMS;
+  var LRS = window.PreviewLRS;
   var KEY = "lessonpack-preview:";
   var MAX_LOG = 2000;
   var ADLCP = ["http://www.adlnet.org/xsd/adlcp_rootv1p2", "http://www.adlnet.org/xsd/adlcp_v1p3"];
@@ -20,6 +23,11 @@
   var state = null;    // the server's /api/state
   var lessons = [];    // what can be launched: { key, title, href, threshold, launchData, masteryScore }
   var session = null;  // the LMS session of the launched lesson (none on the web target)
+  var cmi5 = null;     // the cmi5 launch (POST /api/cmi5/launch's answer), when cmi5 runs
+  var lrsPanel = null; // the LRS's registration, session and state documents (cmi5)
+  var checker = new LRS.Checker();
+  var pulling = null;
+  var pullAgain = false;
   var log = load("log") || [];
   var seq = log.length ? log[log.length - 1].n : 0;
   var saveTimer = null;
@@ -53,7 +61,9 @@
   function render(e) {
     var li = document.createElement("li");
     li.dataset.n = e.n;
-    if (e.note) {
+    if (e.xapi) {
+      renderRecord(li, e);
+    } else if (e.note) {
       li.className = "note";
       li.textContent = e.note;
     } else {
@@ -83,6 +93,103 @@
     while (list.children.length > MAX_LOG) list.removeChild(list.firstChild);
   }
 
+  // A cmi5 LRS record: the statement (verb, result) or request, and the rules it breaks.
+  function renderRecord(li, e) {
+    var shown = LRS.describe(e.xapi);
+    li.className = shown.className + (e.marks && e.marks.length ? " broken" : "");
+    if (e.xapi.statement) li.dataset.verb = LRS.verb(e.xapi.statement);
+    if (e.xapi.session !== null && e.xapi.session !== undefined) li.dataset.session = e.xapi.session;
+    var when = document.createElement("span");
+    when.className = "when";
+    when.textContent = String(e.xapi.at || "").slice(11, 19);
+    li.appendChild(when);
+    shown.parts.forEach(function (part) {
+      var span = document.createElement("span");
+      if (part[0]) span.className = part[0];
+      span.textContent = part[1];
+      li.appendChild(span);
+    });
+    (e.marks || []).forEach(function (mark) {
+      var span = document.createElement("span");
+      span.className = "rule";
+      span.textContent = " \u26a0 " + mark;
+      li.appendChild(span);
+    });
+  }
+
+  /* ---------- cmi5: the LRS's records ---------- */
+
+  // Fetches the records after the last one shown, checks and logs them; one at a time.
+  function pull() {
+    if (pulling) { pullAgain = true; return pulling; }
+    var last = load("lrs-last") || 0;
+    pulling = fetch("/api/cmi5/records?after=" + last).then(function (r) { return r.json(); }).then(function (panel) {
+      if (panel.last < last) {
+        // A new preview process: its records start again from 1.
+        save("lrs-last", 0);
+        pullAgain = true;
+        return;
+      }
+      lrsPanel = panel;
+      panel.records.forEach(function (record) {
+        push({ xapi: record, marks: checker.check(record) });
+      });
+      save("lrs-last", panel.last);
+      scheduleCmi();
+    }).catch(function (err) { note("Error reading the LRS: " + err.message); }).then(function () {
+      pulling = null;
+      if (pullAgain) { pullAgain = false; return pull(); }
+    });
+    return pulling;
+  }
+
+  function sleep(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
+
+  // After the frame is unloaded: waits a moment for the session's last statements (sent with
+  // keepalive on pagehide) and says so when terminated never came.
+  function endCmi5() {
+    var ended = cmi5;
+    cmi5 = null;
+    if (!ended) return Promise.resolve();
+    var tries = 0;
+    function wait() {
+      return pull().then(function () {
+        if (checker.terminated(ended.session) || tries >= 15) return;
+        tries += 1;
+        return sleep(100).then(wait);
+      });
+    }
+    return wait().then(function () {
+      if (checker.started(ended.session) && !checker.terminated(ended.session)) {
+        note("Session " + ended.session + " ended without terminated: an LMS would record it abandoned (cmi5 \u00a79.3.9).");
+      }
+    });
+  }
+
+  function launchCmi5(lesson, what, reset) {
+    var step = reset ? post("/api/cmi5/reset", null) : Promise.resolve();
+    return step.then(function () {
+      return post("/api/cmi5/launch", { au: lesson.key });
+    }).then(function (r) {
+      if (!r.ok) return r.text().then(function (t) { throw new Error(t.trim()); });
+      return r.json();
+    }).then(function (info) {
+      cmi5 = info;
+      note(what + ", session " + info.session + ", registration " + info.registration +
+        ", launchMode " + info.launchMode + ", moveOn " + info.moveOn + ")");
+      frame.src = info.url;
+      return pull();
+    });
+  }
+
+  function post(url, body) {
+    return fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: body === null ? "" : JSON.stringify(body)
+    });
+  }
+
   function quote(s) {
     var text = String(s);
     return JSON.stringify(text.length > 300 ? text.slice(0, 300) + "\u2026 (" + text.length + " characters)" : text);
@@ -98,7 +205,9 @@
     var dl = $("cmi");
     dl.textContent = "";
     var rows;
-    if (!session) {
+    if (state && state.runtime === "cmi5") {
+      rows = LRS.rows(lrsPanel);
+    } else if (!session) {
       rows = [["runtime", "none: the web target has no LMS API; the page keeps progress in the browser"]];
     } else if (session.runtime === "scorm12") {
       var c = session.cmi();
@@ -127,7 +236,8 @@
       var dd = document.createElement("dd");
       dd.dataset.el = row[0];
       var value = row[1] === undefined || row[1] === null ? "" : String(row[1]);
-      dd.textContent = row[0] === "cmi.suspend_data" && value ? "(" + value.length + " characters) " + value : value;
+      dd.textContent = (row[0] === "cmi.suspend_data" || row[0] === "state suspendData") && value ?
+        "(" + value.length + " characters) " + value : value;
       dl.appendChild(dt);
       dl.appendChild(dd);
     });
@@ -198,6 +308,11 @@
       $("findings").textContent = s.findings;
       $("module-title").textContent = s.module ? s.module.title : "lessonpack preview";
       fill($("target"), s.targets.map(function (t) { return [t, t]; }), s.target);
+      showRuntime();
+      if (s.runtime === "cmi5") {
+        if (!Array.isArray(s.aus)) throw new Error((s.aus && s.aus.error) || "no cmi5.xml in the build");
+        return s.aus.map(function (a) { return { key: a.id, title: a.title, href: a.url }; });
+      }
       if (s.runtime === "none") {
         return s.lessons.map(function (l) { return { key: l.id, title: l.title, href: l.href }; });
       }
@@ -251,7 +366,7 @@
   }
 
   function relaunch(reason, reset) {
-    return unload().then(function () {
+    return unload().then(endCmi5).then(function () {
       if (session && !session.end()) {
         note("The lesson did not call " + session.m.finish + " before it was unloaded: what it set " +
           "after its last " + session.m.commit + " is lost, as it would be in an LMS.");
@@ -261,11 +376,12 @@
       delete window.API_1484_11;
       var lesson = lessons.filter(function (l) { return l.key === $("lesson").value; })[0] || lessons[0];
       if (!lesson) return note(reason + ": nothing to launch");
+      var what = reason + ": \u201c" + lesson.title + "\u201d (" + state.target;
+      if (state.runtime === "cmi5") return launchCmi5(lesson, what, reset);
       if (reset) {
         save(cmiKey(lesson), null);
         note("Attempt reset: the stored data of \u201c" + lesson.title + "\u201d is forgotten.");
       }
-      var what = reason + ": \u201c" + lesson.title + "\u201d (" + state.target;
       if (state.runtime === "none") {
         note(what + ", no LMS API)");
       } else {
@@ -291,7 +407,21 @@
   /* ---------- controls and live reload ---------- */
 
   function showProfile() {
-    $("profile-note").textContent = LMS.PROFILES[$("profile").value].note;
+    $("profile-note").textContent = state && state.runtime === "cmi5" ?
+      "cmi5: this preview is the LMS and the LRS. Each launch is a session of one registration " +
+      "(launchMode Normal, moveOn from cmi5.xml) with a fetch URL that hands out its token once; " +
+      "the log checks each statement against the cmi5 rules. Reset attempt starts a new registration." :
+      LMS.PROFILES[$("profile").value].note;
+  }
+
+  // Headings and controls that differ between SCORM and cmi5.
+  function showRuntime() {
+    var xapi = state.runtime === "cmi5";
+    $("data-title").textContent = xapi ? "xAPI data" : "CMI data";
+    $("log-title").textContent = xapi ? "Statements and LRS requests" : "API calls";
+    $("queries-label").textContent = xapi ? "show reads (GET)" : "show error queries";
+    $("profile").disabled = state.runtime !== "scorm12" && state.runtime !== "scorm2004";
+    showProfile();
   }
 
   $("target").addEventListener("change", function () {
@@ -329,10 +459,16 @@
   fill($("profile"), Object.keys(LMS.PROFILES).map(function (k) { return [k, LMS.PROFILES[k].label]; }),
     LMS.PROFILES[load("profile")] ? load("profile") : "scorm-again");
   showProfile();
-  log.forEach(render);
+  log.forEach(function (e) {
+    if (e.xapi) checker.check(e.xapi);
+    render(e);
+  });
   window.addEventListener("pagehide", function () { save("log", log); });
 
   var events = new EventSource("/events");
+  events.addEventListener("lrs", function () {
+    if (state && state.runtime === "cmi5") pull();
+  });
   events.addEventListener("build", function (event) {
     var info = JSON.parse(event.data);
     queue(refresh);
@@ -347,7 +483,15 @@
   window.preview = {
     log: function () { return log.slice(); },
     state: function () { return state; },
-    runtime: function () { return session ? session.runtime : "none"; },
+    runtime: function () { return session ? session.runtime : cmi5 ? "cmi5" : "none"; },
+    cmi5: function () { return cmi5; },
+    lrs: function () { return lrsPanel; },
+    statements: function () {
+      return log.filter(function (e) { return e.xapi && e.xapi.statement; }).map(function (e) {
+        return { verb: LRS.verb(e.xapi.statement), session: e.xapi.session, lms: !!e.xapi.lms,
+          marks: e.marks || [], statement: e.xapi.statement };
+      });
+    },
     cmi: function () { return session ? session.cmi() : null; },
     ready: queue(refresh).then(function () { return launch("first launch"); })
   };
