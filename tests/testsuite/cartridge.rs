@@ -24,7 +24,7 @@ use crate::support::{El, validate_against};
 use lessonpack::manifest::{CcVersion, cc, ids::CcPart};
 use lessonpack::model::Module;
 use lessonpack::output::{Content, OutputFile, Rendered};
-use lessonpack::render::{self, Engine, Runtime, Theme};
+use lessonpack::render::Runtime;
 use std::path::{Path, PathBuf};
 
 const VERSIONS: [CcVersion; 2] = [CcVersion::V1_1, CcVersion::V1_3];
@@ -109,13 +109,7 @@ fn rich() -> Source {
 
 /// Loads and renders a source for the cartridge (`Runtime::Local`); panics on errors.
 fn load(dir: &Path) -> (Module, Rendered) {
-    let loaded = lessonpack::source::load(dir).unwrap();
-    let mut report = loaded.report;
-    let theme = Theme::load(dir, &mut report).unwrap();
-    assert!(!report.has_errors(), "{}", report.render());
-    let module = loaded.module.unwrap();
-    let (engine, _) = Engine::new(&theme, &module.language).unwrap();
-    let rendered = render::render(&engine, &module, Runtime::Local).unwrap();
+    let (module, rendered, _) = crate::support::load_and_render(dir, Runtime::Local);
     (module, rendered)
 }
 

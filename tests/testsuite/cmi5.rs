@@ -15,7 +15,7 @@ use crate::support::{El, validate_against};
 use lessonpack::manifest::cmi5::{self, NS_CMI5};
 use lessonpack::model::Module;
 use lessonpack::output::Rendered;
-use lessonpack::render::{self, Engine, Runtime, Theme};
+use lessonpack::render::Runtime;
 use std::path::Path;
 
 /// Two lessons added to `tests/fixtures/basic`: three in all.
@@ -47,13 +47,7 @@ fn three_lessons() -> Fixture {
 
 /// Loads and renders a source for cmi5; panics on errors.
 fn load(dir: &Path) -> (Module, Rendered) {
-    let loaded = lessonpack::source::load(dir).unwrap();
-    let mut report = loaded.report;
-    let theme = Theme::load(dir, &mut report).unwrap();
-    assert!(!report.has_errors(), "{}", report.render());
-    let module = loaded.module.unwrap();
-    let (engine, _) = Engine::new(&theme, &module.language).unwrap();
-    let rendered = render::render(&engine, &module, Runtime::Cmi5).unwrap();
+    let (module, rendered, _) = crate::support::load_and_render(dir, Runtime::Cmi5);
     (module, rendered)
 }
 

@@ -3,19 +3,13 @@
 use crate::fixture::Fixture;
 use lessonpack::diagnostic::Report;
 use lessonpack::output::{Content, Rendered};
-use lessonpack::render::{self, Engine, Runtime, Theme};
+use lessonpack::render::{Engine, Runtime, Theme};
 use std::path::Path;
 
 /// Loads and renders a lesson source; panics on errors.
 fn render_dir(dir: &Path, runtime: Runtime) -> (Rendered, Report) {
-    let loaded = lessonpack::source::load(dir).unwrap();
-    let mut report = loaded.report;
-    let theme = Theme::load(dir, &mut report).unwrap();
-    assert!(!report.has_errors(), "{}", report.render());
-    let module = loaded.module.unwrap();
-    let (engine, warnings) = Engine::new(&theme, &module.language).unwrap();
-    warnings.into_iter().for_each(|w| report.push(w));
-    (render::render(&engine, &module, runtime).unwrap(), report)
+    let (_, rendered, report) = crate::support::load_and_render(dir, runtime);
+    (rendered, report)
 }
 
 fn text(rendered: &Rendered, lesson: usize, path_end: &str) -> String {

@@ -298,3 +298,19 @@ impl El {
         out
     }
 }
+
+/// Loads a lesson source through the real pipeline (`build::Project::load`) and renders it for
+/// `runtime`; panics when the source has errors. Returns the report with its warnings.
+pub(crate) fn load_and_render(
+    dir: &Path,
+    runtime: lessonpack::render::Runtime,
+) -> (
+    lessonpack::model::Module,
+    lessonpack::output::Rendered,
+    lessonpack::diagnostic::Report,
+) {
+    let (project, report) = lessonpack::build::Project::load(dir).unwrap();
+    let project = project.unwrap_or_else(|| panic!("{}", report.render()));
+    let rendered = lessonpack::render::render(&project.engine, &project.module, runtime).unwrap();
+    (project.module, rendered, report)
+}
