@@ -16,6 +16,7 @@ pub(crate) mod refcheck;
 pub mod report;
 pub mod rules;
 pub(crate) mod scan;
+pub mod schema;
 pub mod xml;
 
 use crate::container::{Container, ContainerKind, ReadError};
@@ -96,6 +97,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) read_error: Option<&'a ReadError>,
     /// Cartridge documents by package path, when present and readable.
     pub(crate) inner: &'a BTreeMap<String, Result<Inner, ReadError>>,
+    /// The schema layer's result, when the format has a bundled set and the manifest parsed.
+    pub(crate) schema: Option<&'a schema::Outcome>,
 }
 
 impl Cx<'_> {
@@ -180,12 +183,14 @@ pub fn validate(path: &Path, options: &Options) -> anyhow::Result<Validation> {
         }
     }
     let inner = read_inner(&mut container, &placement, manifest.as_ref());
+    let schema = manifest.as_ref().and_then(schema_check);
     let cx = Cx {
         container: &container,
         placement: &placement,
         manifest: manifest.as_ref(),
         read_error: read_error.as_ref(),
         inner: &inner,
+        schema: schema.as_ref(),
     };
     let mut report = Report::default();
     let mut found = Vec::new();
@@ -212,6 +217,17 @@ pub fn validate(path: &Path, options: &Options) -> anyhow::Result<Validation> {
         manifest: manifest.map(|m| m.name),
         report,
     })
+}
+
+/// Runs the schema layer on a manifest that parsed and whose format has a bundled set. A
+/// DOCTYPE that declares entities (`XML003`) is not schema-checked: the validator's reader
+/// refuses it as a whole, and expanding it is what must not happen.
+fn schema_check(m: &Manifest) -> Option<schema::Outcome> {
+    let doc = m.doc.as_ref().ok()?;
+    if doc.doctype.as_ref().is_some_and(|(_, declares)| *declares) {
+        return None;
+    }
+    schema::check(m.format, &m.text)
 }
 
 /// Reads the topic, web link and LTI documents a cartridge's resources name (their first

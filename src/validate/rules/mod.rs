@@ -2,12 +2,13 @@
 //! LMSs it concerns and its documentation (`lessonpack explain CODE`, the README table).
 //!
 //! One rule per file, grouped by layer: [`container`] (the zip or folder), [`xml`] (reading
-//! the manifest), [`refs`] (what XSD tools miss: identifiers, references, files, ranges) and
+//! the manifest), [`schema`] (the official XSDs), [`refs`] (what XSD tools miss: identifiers, references, files, ranges) and
 //! [`lms`] (what one LMS's import code does differently, `lms-import.md` §A/§B).
 
 pub(crate) mod container;
 pub(crate) mod lms;
 pub(crate) mod refs;
+pub(crate) mod schema;
 pub(crate) mod xml;
 
 use super::Cx;
@@ -63,6 +64,8 @@ pub static RULES: &[&Rule] = &[
     &xml::xml004::RULE,
     &xml::xml005::RULE,
     &xml::xml006::RULE,
+    &schema::xsd001::RULE,
+    &schema::xsd002::RULE,
     &refs::ref001::RULE,
     &refs::ref002::RULE,
     &refs::ref003::RULE,
