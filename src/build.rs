@@ -11,6 +11,7 @@ use crate::output::{OutputFile, Rendered};
 use crate::package::{self, Progress, Written};
 use crate::render::{self, Engine, Runtime, Theme};
 use crate::source;
+use crate::validate;
 use anyhow::Context as _;
 use std::path::Path;
 
@@ -180,18 +181,57 @@ impl Project {
 
 /// Writes one target's files at `dest` atomically: a folder for [`Target::is_folder`]
 /// targets, a zip archive otherwise (`progress` is only called for archives).
+///
+/// Every package with a manifest passes [`gate`] first: an invalid one is never written.
 pub fn write(
     target: Target,
     dest: &Path,
     files: &[OutputFile],
     progress: &dyn Fn(Progress),
 ) -> anyhow::Result<Written> {
+    gate(target, dest, files)?;
     if target.is_folder() {
         package::write_dir(dest, files)
     } else {
         package::write_zip(dest, files, progress)
     }
     .with_context(|| format!("cannot write `{}`", dest.display()))
+}
+
+/// The validation gate: runs `validate`'s whole rule set (the same engine as
+/// `lessonpack validate`) on `target`'s files in memory, before anything is written, and
+/// refuses the package when any finding is an error. The web target has no manifest and
+/// is not checked. Warnings pass.
+///
+/// The lesson source was checked when it loaded, so an invalid package is a bug in
+/// lessonpack's writers, not in the input: the error says so and lists the findings (the CLI
+/// exits 2). The schema sets compile once per process; a rebuild pays for one validation.
+///
+/// # Errors
+///
+/// When the package has error-severity findings.
+pub fn gate(target: Target, dest: &Path, files: &[OutputFile]) -> anyhow::Result<()> {
+    if target == Target::Web {
+        return Ok(());
+    }
+    let validation = validate::validate_files(dest, files, &validate::Options::default());
+    let mut errors = validation.report;
+    errors
+        .diagnostics
+        .retain(|d| d.severity == crate::diagnostic::Severity::Error);
+    if errors.diagnostics.is_empty() {
+        return Ok(());
+    }
+    let n = errors.diagnostics.len();
+    anyhow::bail!(
+        "lessonpack wrote an invalid {} package, so `{}` was not written ({n} error{} from \
+         the same checks as `lessonpack validate`); this is a bug in lessonpack, not in your \
+         lesson: please report it with these findings\n\n{}",
+        target.name(),
+        dest.display(),
+        if n == 1 { "" } else { "s" },
+        errors.render().trim_end()
+    )
 }
 
 /// Refuses an output folder inside the lesson source folder: builds never write into the
@@ -234,4 +274,57 @@ fn flatten(rendered: Rendered) -> Vec<OutputFile> {
         .into_iter()
         .chain(lessons.into_iter().flatten())
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::Content;
+
+    /// The sample lesson's SCORM 1.2 files.
+    fn scorm12_files() -> Vec<OutputFile> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("module");
+        let (project, report) = Project::load(&dir).unwrap();
+        let project = project.unwrap_or_else(|| panic!("{}", report.render()));
+        project.files(Target::Scorm12, &Options::default()).unwrap()
+    }
+
+    #[test]
+    fn the_gate_refuses_a_dangling_identifierref_and_writes_nothing() {
+        let mut files = scorm12_files();
+        let manifest = files
+            .iter_mut()
+            .find(|f| f.path == manifest::MANIFEST_PATH)
+            .unwrap();
+        let Content::Bytes(bytes) = &mut manifest.content else {
+            panic!("generated manifest")
+        };
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let (head, tail) = text.split_once("identifierref=\"").unwrap();
+        *bytes = format!("{head}identifierref=\"nowhere-{tail}").into_bytes();
+
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("broken-scorm12.zip");
+        let err = write(Target::Scorm12, &dest, &files, &|_| {}).unwrap_err();
+        let message = format!("{err:#}");
+        assert!(message.contains("REF002"), "{message}");
+        assert!(message.contains("please report it"), "{message}");
+        assert!(!dest.exists());
+        // Nothing was written at all: no temporary sibling either.
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn the_gate_passes_our_packages_and_skips_the_web_target() {
+        let out = tempfile::tempdir().unwrap();
+        let dest = out.path().join("ok-scorm12.zip");
+        write(Target::Scorm12, &dest, &scorm12_files(), &|_| {}).unwrap();
+        assert!(dest.is_file());
+        // The web target has no manifest: nothing to validate.
+        let page = vec![OutputFile::bytes("index.html", "<p>hi</p>")];
+        gate(Target::Web, &out.path().join("web"), &page).unwrap();
+        // Any other target without a manifest is refused (PKG001).
+        let err = gate(Target::Cmi5, &out.path().join("x.zip"), &page).unwrap_err();
+        assert!(err.to_string().contains("PKG001"), "{err}");
+    }
 }

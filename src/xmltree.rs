@@ -359,4 +359,99 @@ mod tests {
         let deep = "<a>".repeat(MAX_DEPTH + 2) + &"</a>".repeat(MAX_DEPTH + 2);
         assert!(parse(&deep).unwrap_err().contains("nest deeper"));
     }
+
+    /// Every range the tree keeps lies inside the document.
+    fn ranges_in_bounds(doc: &Doc, len: usize) -> bool {
+        doc.root.descendants().iter().all(|el| {
+            el.span.end <= len
+                && el.span.start <= el.span.end
+                && el.attr_spans.iter().all(|r| r.end <= len)
+                && el.text_span.as_ref().is_none_or(|r| r.end <= len)
+        })
+    }
+
+    /// A real manifest to mutate.
+    const MANIFEST: &str = include_str!(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/corpus/rustici-golf-scorm2004-4th-posttestrollup.xml"
+    ));
+
+    /// Ways to break a document: insert, delete or replace at a position.
+    fn edit(text: &str, edits: &[(usize, u8, char)]) -> String {
+        let mut chars: Vec<char> = text.chars().collect();
+        for &(pos, op, c) in edits {
+            let i = pos % (chars.len() + 1);
+            match op % 3 {
+                0 => chars.insert(i, c),
+                1 if i < chars.len() => {
+                    chars.remove(i);
+                }
+                _ if i < chars.len() => chars[i] = c,
+                _ => {}
+            }
+        }
+        chars.into_iter().collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        #[test]
+        fn arbitrary_text_never_panics(xml in "\\PC{0,400}") {
+            if let Ok(doc) = parse_doc(&xml) {
+                proptest::prop_assert!(ranges_in_bounds(&doc, xml.len()));
+            }
+        }
+
+        #[test]
+        fn markup_soup_never_panics(
+            parts in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just("<a>"), proptest::strategy::Just("</a>"),
+                    proptest::strategy::Just("<b x='1' y=\"&amp;\">"), proptest::strategy::Just("</b>"),
+                    proptest::strategy::Just("<p:c xmlns:p='urn:p'/>"), proptest::strategy::Just("&"),
+                    proptest::strategy::Just("&#x0;"), proptest::strategy::Just("&ent;"),
+                    proptest::strategy::Just("<![CDATA[x]]>"), proptest::strategy::Just("<!--c-->"),
+                    proptest::strategy::Just("<!DOCTYPE a [<!ENTITY e 'x'>]>"),
+                    proptest::strategy::Just("<?pi x?>"), proptest::strategy::Just("\u{feff}"),
+                    proptest::strategy::Just("text é"), proptest::strategy::Just("<"), proptest::strategy::Just(">"),
+                ],
+                0..60,
+            )
+        ) {
+            let xml = parts.concat();
+            if let Ok(doc) = parse_doc(&xml) {
+                proptest::prop_assert!(ranges_in_bounds(&doc, xml.len()));
+            }
+        }
+
+        #[test]
+        fn mutated_manifests_never_panic(
+            edits in proptest::collection::vec((0usize..100_000, 0u8..3, proptest::char::any()), 1..8)
+        ) {
+            let xml = edit(MANIFEST, &edits);
+            let started = std::time::Instant::now();
+            if let Ok(doc) = parse_doc(&xml) {
+                proptest::prop_assert!(ranges_in_bounds(&doc, xml.len()));
+            }
+            proptest::prop_assert!(started.elapsed() < std::time::Duration::from_secs(2));
+        }
+    }
+
+    #[test]
+    fn ten_thousand_levels_are_refused_quickly() {
+        let started = std::time::Instant::now();
+        for xml in [
+            "<a>".repeat(10_000) + &"</a>".repeat(10_000),
+            "<a>".repeat(10_000),
+            "<a><b x='1'>".repeat(5_000) + "<c/>",
+        ] {
+            let err = parse_doc(&xml).unwrap_err();
+            assert_eq!(err.kind, XmlErrorKind::TooDeep, "{}", err.message);
+        }
+        // Just inside the limit still parses.
+        let ok = "<a>".repeat(MAX_DEPTH) + &"</a>".repeat(MAX_DEPTH);
+        assert!(parse_doc(&ok).is_ok());
+        assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    }
 }

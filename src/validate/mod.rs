@@ -22,6 +22,7 @@ pub mod xml;
 use crate::container::{Container, ContainerKind, ReadError};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::lms::Lms;
+use crate::output::OutputFile;
 use crate::xmltree::{Doc, El, XmlError};
 use detect::Format;
 use reader::Placement;
@@ -158,7 +159,18 @@ fn entry_label(container: &Container, name: &str) -> PathBuf {
 ///
 /// When the path cannot be read at all (missing, unreadable, neither folder, zip nor XML).
 pub fn validate(path: &Path, options: &Options) -> anyhow::Result<Validation> {
-    let mut container = reader::open(path)?;
+    let container = reader::open(path)?;
+    Ok(validate_container(path, container, options))
+}
+
+/// Validates a package that is not written yet — the files a build listed — as if it were
+/// an extracted folder at `path` (findings name `path/<entry>`). The build's gate
+/// ([`crate::build::write`]) runs every package through it before writing.
+pub fn validate_files(path: &Path, files: &[OutputFile], options: &Options) -> Validation {
+    validate_container(path, Container::from_files(path, files), options)
+}
+
+fn validate_container(path: &Path, mut container: Container, options: &Options) -> Validation {
     let placement = reader::locate(&container);
     let mut read_error = None;
     let mut manifest = None;
@@ -211,12 +223,12 @@ pub fn validate(path: &Path, options: &Options) -> anyhow::Result<Validation> {
             .sources
             .insert(m.label.clone(), m.text.clone().into_bytes());
     }
-    Ok(Validation {
+    Validation {
         path: path.to_path_buf(),
         format: manifest.as_ref().map_or(Format::Unknown, |m| m.format),
         manifest: manifest.map(|m| m.name),
         report,
-    })
+    }
 }
 
 /// Runs the schema layer on a manifest that parsed and whose format has a bundled set. A

@@ -249,7 +249,10 @@ impl Rebuilder {
     ) -> anyhow::Result<package::Written> {
         match self.layout {
             Layout::Packages(_) => build::write(target, dest, files, &|_| {}),
-            Layout::Folders(_) => package::write_dir(dest, files),
+            Layout::Folders(_) => {
+                build::gate(target, dest, files)?;
+                package::write_dir(dest, files)
+            }
         }
     }
 }

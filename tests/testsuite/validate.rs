@@ -1,9 +1,11 @@
 //! `lessonpack validate`: one triggering and one clean package per rule code
 //! (`tests/fixtures/validate/<CODE>/{triggers,clean}`, written by `generate.py` there; zip-only
 //! cases built here), our own packages validate with zero findings, the real-world corpus
-//! snapshots (`corpus.rs`), the rule table and the exit codes.
+//! snapshots (`corpus.rs`), the schema layer against `xmllint` on the corpus and 600
+//! generated mutations (`differential.rs`), the rule table and the exit codes.
 
 mod corpus;
+mod differential;
 
 use crate::fixture::fixtures;
 use assert_cmd::Command;

@@ -205,6 +205,62 @@ pub(crate) fn check(format: Format, text: &str) -> Option<Outcome> {
     )
 }
 
+/// One error of the schema layer, as [`check_manifest`] returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaError {
+    /// The constraint broken (`cvc-complex-type.2.4.a`).
+    pub constraint: String,
+    /// The validator's message.
+    pub message: String,
+    /// The namespace no bundled schema describes, when the error is about an extension
+    /// (reported as `XSD002`, a warning, rather than `XSD001`).
+    pub foreign: Option<String>,
+}
+
+/// What the schema layer alone says about a manifest (see [`check_manifest`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SchemaCheck {
+    /// The set the detected format chose.
+    pub set: SetId,
+    /// Every error, in document order (at most [`run::MAX_FINDINGS`]).
+    pub errors: Vec<SchemaError>,
+    /// Why the document could not be driven at all, if so.
+    pub not_run: Option<String>,
+}
+
+impl SchemaCheck {
+    /// Whether `XSD001` would be present: an error that is not about an extension (before
+    /// the rule drops the dangling IDREFs `REF002`–`REF004` report in better words), or a
+    /// document the validator could not drive.
+    pub fn invalid(&self) -> bool {
+        self.not_run.is_some() || self.errors.iter().any(|e| e.foreign.is_none())
+    }
+}
+
+/// The schema layer on its own, without the other rules: detects the format of a manifest's
+/// text as `validate` does and validates it against that format's bundled set. `None` when
+/// the text is not well-formed for the tree reader or its format has no bundled set. Used by
+/// the differential test against `xmllint`.
+pub fn check_manifest(text: &str) -> Option<SchemaCheck> {
+    let doc = super::xml::parse(text).ok()?;
+    let format = super::detect::detect(&doc.root);
+    let set = SetId::for_format(format)?;
+    let outcome = check(format, text)?;
+    Some(SchemaCheck {
+        set,
+        errors: outcome
+            .findings
+            .into_iter()
+            .map(|f| SchemaError {
+                constraint: f.constraint,
+                message: f.message,
+                foreign: f.foreign,
+            })
+            .collect(),
+        not_run: outcome.not_run,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
