@@ -16,6 +16,7 @@
 //! - [`diagnostic`] is the one finding type every stage reports with;
 //! - [`build`] runs the stages for one target; [`watch`] rebuilds on change, writing only what
 //!   changed, and `preview` (feature `preview`) serves a build in an LMS-like page;
+//! - `lti` (feature `lti`) is the LTI 1.3 tool `lessonpack serve` runs;
 //! - [`cli`] maps commands to stages and results to exit codes.
 
 pub mod build;
@@ -24,6 +25,8 @@ pub mod container;
 pub mod diagnostic;
 pub mod diff;
 pub mod lms;
+#[cfg(feature = "lti")]
+pub mod lti;
 pub mod manifest;
 pub mod model;
 pub mod output;

@@ -9,6 +9,8 @@ pub mod init;
 pub mod inspect;
 #[cfg(feature = "preview")]
 pub mod preview;
+#[cfg(feature = "lti")]
+pub mod serve;
 pub mod validate;
 #[cfg(feature = "watch")]
 pub mod watch;
@@ -83,6 +85,10 @@ pub enum Command {
     /// Every change to the source rebuilds and reloads the lesson, keeping the log.
     #[cfg(feature = "preview")]
     Preview(preview::PreviewArgs),
+    /// Run the LTI 1.3 tool: OIDC login, launch validation, the tool JWKS, and the web
+    /// build of each lesson source folder under `/lessons/` (Ctrl-C stops).
+    #[cfg(feature = "lti")]
+    Serve(serve::ServeArgs),
     /// Check SCORM, Common Cartridge and cmi5 packages (any producer's) offline, per LMS.
     ///
     /// Exit status: 0 no errors (warnings allowed unless `--deny warnings`), 1 errors found,
@@ -106,6 +112,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Watch(args) => watch::run(args),
         #[cfg(feature = "preview")]
         Command::Preview(args) => preview::run(args),
+        #[cfg(feature = "lti")]
+        Command::Serve(args) => serve::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Inspect(args) => inspect::run(args),

@@ -119,7 +119,7 @@ pub fn run(config: Config) -> anyhow::Result<()> {
 /// Resolves on Ctrl-C or SIGTERM. The handlers are installed when this is called, before
 /// the address is printed, so a signal sent as soon as the preview is up is never missed.
 #[cfg(unix)]
-fn stopped() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+pub(crate) fn stopped() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     use tokio::signal::unix::{SignalKind, signal};
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle Ctrl-C")?;
     let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
@@ -133,7 +133,7 @@ fn stopped() -> anyhow::Result<impl std::future::Future<Output = ()>> {
 
 /// Resolves on Ctrl-C.
 #[cfg(not(unix))]
-fn stopped() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+pub(crate) fn stopped() -> anyhow::Result<impl std::future::Future<Output = ()>> {
     Ok(async {
         let _ = tokio::signal::ctrl_c().await;
     })

@@ -10,7 +10,7 @@ pub mod module_toml;
 pub mod names;
 mod resolve;
 pub mod scaffold;
-mod toml_error;
+pub(crate) mod toml_error;
 pub mod transcript;
 pub mod video;
 

@@ -15,6 +15,8 @@ mod package;
 #[cfg(feature = "preview")]
 mod preview;
 mod render;
+#[cfg(feature = "lti")]
+mod serve;
 mod support;
 mod validate;
 #[cfg(feature = "watch")]

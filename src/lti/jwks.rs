@@ -1,0 +1,163 @@
+//! Platform public keys: each registration's JWKS, fetched over HTTP and cached per URL.
+//! A `kid` missing from a fresh cache causes one refetch, at most once per cooldown, so a
+//! platform's key rotation is picked up while forged `kid`s cannot make the tool hammer
+//! the platform (or itself).
+
+use jsonwebtoken::DecodingKey;
+use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a fetched JWKS is used before it is fetched again.
+pub const MAX_AGE: Duration = Duration::from_secs(3600);
+
+/// Fetches a JWKS document.
+pub trait Fetch: Send + Sync {
+    /// The key set at `url`, or a message saying why it could not be had.
+    fn fetch(&self, url: &str) -> Result<JwkSet, String>;
+}
+
+/// Fetches over HTTP(S) with `ureq` (10 s timeout, 1 MiB limit).
+pub struct HttpFetch {
+    agent: ureq::Agent,
+}
+
+impl Default for HttpFetch {
+    fn default() -> Self {
+        let agent = ureq::Agent::config_builder()
+            .timeout_global(Some(Duration::from_secs(10)))
+            .build()
+            .into();
+        HttpFetch { agent }
+    }
+}
+
+impl Fetch for HttpFetch {
+    fn fetch(&self, url: &str) -> Result<JwkSet, String> {
+        let mut response = self.agent.get(url).call().map_err(|e| e.to_string())?;
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(1 << 20)
+            .read_to_string()
+            .map_err(|e| e.to_string())?;
+        serde_json::from_str(&text).map_err(|e| format!("not a JWKS: {e}"))
+    }
+}
+
+/// Why no key could be had for a token.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyError {
+    /// The JWKS could not be fetched or read.
+    Fetch(String),
+    /// No key with this `kid`, even after the allowed refetch.
+    UnknownKid(String),
+    /// The key exists but is not an RS256 signing key.
+    Unusable(String),
+}
+
+struct Cached {
+    set: JwkSet,
+    fetched: Instant,
+}
+
+/// The cache of platform key sets.
+pub struct PlatformKeys {
+    fetch: Box<dyn Fetch>,
+    cooldown: Duration,
+    cache: Mutex<HashMap<String, Cached>>,
+}
+
+impl PlatformKeys {
+    /// A cache fetching with `fetch`, refetching on an unknown `kid` at most once per
+    /// `cooldown`.
+    pub fn new(fetch: Box<dyn Fetch>, cooldown: Duration) -> Self {
+        PlatformKeys {
+            fetch,
+            cooldown,
+            cache: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The verification key `kid` of the JWKS at `url`.
+    pub fn key(&self, url: &str, kid: &str) -> Result<DecodingKey, KeyError> {
+        // Held across the fetch: concurrent launches wait for one fetch instead of each
+        // making their own.
+        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
+        let age = cache.get(url).map(|c| c.fetched.elapsed());
+        let fetch_now = match age {
+            None => true,
+            Some(age) if age >= MAX_AGE => true,
+            Some(age) => {
+                let known = cache.get(url).is_some_and(|c| c.set.find(kid).is_some());
+                !known && age >= self.cooldown
+            }
+        };
+        if fetch_now {
+            let set = self.fetch.fetch(url).map_err(KeyError::Fetch)?;
+            cache.insert(
+                url.to_string(),
+                Cached {
+                    set,
+                    fetched: Instant::now(),
+                },
+            );
+        }
+        let jwk = cache
+            .get(url)
+            .and_then(|c| c.set.find(kid))
+            .ok_or_else(|| KeyError::UnknownKid(kid.to_string()))?;
+        if !matches!(jwk.algorithm, AlgorithmParameters::RSA(_)) {
+            return Err(KeyError::Unusable(format!("key `{kid}` is not an RSA key")));
+        }
+        if jwk
+            .common
+            .public_key_use
+            .as_ref()
+            .is_some_and(|u| *u != PublicKeyUse::Signature)
+        {
+            return Err(KeyError::Unusable(format!(
+                "key `{kid}` is not for signatures"
+            )));
+        }
+        if jwk
+            .common
+            .key_algorithm
+            .is_some_and(|a| a != KeyAlgorithm::RS256)
+        {
+            return Err(KeyError::Unusable(format!("key `{kid}` is not for RS256")));
+        }
+        DecodingKey::from_jwk(jwk).map_err(|e| KeyError::Unusable(format!("key `{kid}`: {e}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lti::testkit::{self, FakeFetch};
+
+    #[test]
+    fn unknown_kid_refetches_once_per_cooldown() {
+        let platform = testkit::platform_key();
+        let fake = FakeFetch::new(vec![platform.jwk()]);
+        let keys = PlatformKeys::new(Box::new(fake.clone()), Duration::from_secs(3600));
+        assert!(keys.key("u", &platform.kid).is_ok());
+        assert_eq!(fake.count(), 1);
+        assert!(keys.key("u", &platform.kid).is_ok());
+        assert_eq!(fake.count(), 1, "cached");
+        assert!(matches!(keys.key("u", "forged"), Err(KeyError::UnknownKid(k)) if k == "forged"));
+        assert_eq!(fake.count(), 1, "no refetch inside the cooldown");
+    }
+
+    #[test]
+    fn rotation_is_picked_up_by_a_refetch() {
+        let (old, new) = (testkit::platform_key(), testkit::other_key());
+        let fake = FakeFetch::new(vec![old.jwk()]);
+        let keys = PlatformKeys::new(Box::new(fake.clone()), Duration::ZERO);
+        assert!(keys.key("u", &old.kid).is_ok());
+        fake.set(vec![new.jwk()]);
+        assert!(keys.key("u", &new.kid).is_ok());
+        assert_eq!(fake.count(), 2);
+    }
+}

@@ -1,0 +1,225 @@
+//! The tool's HTTP side (axum): `GET|POST /lti/login`, `POST /lti/launch`, the tool JWKS
+//! at `/.well-known/jwks.json` and `/lti/jwks`, and each module's web build under
+//! `/lessons/<module-id>/`. Store and JWKS work is blocking, so it runs on tokio's blocking
+//! pool. Every error page says what failed and launches nothing.
+
+use super::launch::{self, Message};
+use super::session::{self, Session};
+use super::url::escape_html;
+use super::{Tool, keys, login, now};
+use axum::Router;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_http::services::ServeDir;
+
+/// A hosted lesson: the module it belongs to and its title.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HostedLesson {
+    /// The module id (the folder under `/lessons/`).
+    pub module_id: String,
+    /// The lesson title.
+    pub title: String,
+}
+
+/// What the server hosts.
+pub struct Catalog {
+    /// Lesson id → lesson (lesson ids are unique across the hosted modules).
+    pub lessons: BTreeMap<String, HostedLesson>,
+    /// Module id → its web build folder.
+    pub modules: BTreeMap<String, PathBuf>,
+}
+
+#[derive(Clone)]
+struct Shared {
+    tool: Arc<Tool>,
+    catalog: Arc<Catalog>,
+}
+
+/// The application.
+pub fn router(tool: Arc<Tool>, catalog: Arc<Catalog>) -> Router {
+    let mut app = Router::new()
+        .route("/lti/login", get(login_get).post(login_post))
+        .route("/lti/launch", axum::routing::post(launch))
+        .route("/.well-known/jwks.json", get(jwks))
+        .route("/lti/jwks", get(jwks));
+    for (module, dir) in &catalog.modules {
+        app = app.nest_service(&format!("/lessons/{module}"), ServeDir::new(dir));
+    }
+    app.with_state(Shared { tool, catalog })
+}
+
+async fn login_get(State(s): State<Shared>, Query(p): Query<HashMap<String, String>>) -> Response {
+    login_any(s, p).await
+}
+
+async fn login_post(State(s): State<Shared>, Form(p): Form<HashMap<String, String>>) -> Response {
+    login_any(s, p).await
+}
+
+async fn login_any(s: Shared, params: HashMap<String, String>) -> Response {
+    let result = tokio::task::spawn_blocking(move || login::initiate(&s.tool, &params)).await;
+    match result {
+        Ok(Ok(redirect)) => {
+            let mut response = StatusCode::FOUND.into_response();
+            let headers = response.headers_mut();
+            if let (Ok(location), Ok(cookie)) = (
+                HeaderValue::from_str(&redirect.location),
+                HeaderValue::from_str(&redirect.cookie),
+            ) {
+                headers.insert(header::LOCATION, location);
+                headers.insert(header::SET_COOKIE, cookie);
+                headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+                return response;
+            }
+            error_page(500, "internal", "the redirect could not be made")
+        }
+        Ok(Err(e)) => error_page(e.status(), "login_refused", &e.message()),
+        Err(e) => error_page(500, "internal", &e.to_string()),
+    }
+}
+
+async fn launch(
+    State(s): State<Shared>,
+    headers: HeaderMap,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let cookies = headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .collect::<Vec<_>>()
+        .join("; ");
+    let shared = s.clone();
+    let result = tokio::task::spawn_blocking(move || {
+        let launch = launch::validate(&shared.tool, &form, Some(&cookies), now())?;
+        let page = after_launch(&shared, &launch)
+            .map_err(|e| launch::LaunchError::Internal(format!("{e:#}")))?;
+        Ok::<_, launch::LaunchError>(page)
+    })
+    .await;
+    match result {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => error_page(e.status(), e.code(), &e.message()),
+        Err(e) => error_page(500, "internal", &e.to_string()),
+    }
+}
+
+/// What a valid launch shows: the lesson (resource link) or, for now, the catalogue.
+fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response> {
+    match &launch.message {
+        Message::ResourceLink {
+            resource_link_id,
+            lesson_id,
+            lineitem,
+        } => {
+            let lesson_id = match lesson_id {
+                Some(id) => id.clone(),
+                None if s.catalog.lessons.len() == 1 => {
+                    s.catalog.lessons.keys().next().cloned().unwrap_or_default()
+                }
+                None => {
+                    return Ok(error_page(
+                        404,
+                        "no_lesson",
+                        "the link has no `lesson_id` custom parameter; add it, or link the lesson again through content selection",
+                    ));
+                }
+            };
+            let Some(lesson) = s.catalog.lessons.get(&lesson_id) else {
+                return Ok(error_page(
+                    404,
+                    "unknown_lesson",
+                    &format!("this tool hosts no lesson `{lesson_id}`"),
+                ));
+            };
+            let now = now();
+            let token = session::mint(
+                s.tool.store.as_ref(),
+                &Session {
+                    iss: s.tool.config.base_url.clone(),
+                    aud: s.tool.config.base_url.clone(),
+                    sub: launch.sub.clone().unwrap_or_default(),
+                    reg: launch.registration_id,
+                    dep: launch.deployment_id.clone(),
+                    lesson: lesson_id.clone(),
+                    rl: resource_link_id.clone(),
+                    lineitem: lineitem.clone(),
+                    iat: now,
+                    exp: now + session::SESSION_SECONDS,
+                },
+            )?;
+            let location = format!(
+                "/lessons/{}/lessons/{lesson_id}/index.html#lti-session={token}",
+                lesson.module_id
+            );
+            let mut response = StatusCode::SEE_OTHER.into_response();
+            response
+                .headers_mut()
+                .insert(header::LOCATION, HeaderValue::from_str(&location)?);
+            Ok(response)
+        }
+        Message::DeepLinking { .. } => {
+            let items: String = s
+                .catalog
+                .lessons
+                .iter()
+                .map(|(id, l)| {
+                    format!(
+                        "<li>{} (<code>{}</code>)</li>",
+                        escape_html(&l.title),
+                        escape_html(id)
+                    )
+                })
+                .collect();
+            Ok(html(
+                501,
+                &format!(
+                    "<h1>Lessons</h1><ul>{items}</ul><p>Returning a link to the platform is not implemented yet.</p>"
+                ),
+            ))
+        }
+    }
+}
+
+async fn jwks(State(s): State<Shared>) -> Response {
+    let result =
+        tokio::task::spawn_blocking(move || keys::jwks(s.tool.store.as_ref(), now())).await;
+    match result {
+        Ok(Ok(set)) => ([(header::CACHE_CONTROL, "max-age=300")], axum::Json(set)).into_response(),
+        Ok(Err(e)) => error_page(500, "internal", &format!("{e:#}")),
+        Err(e) => error_page(500, "internal", &e.to_string()),
+    }
+}
+
+/// An error page: what failed, in words, and its code; never cached.
+fn error_page(status: u16, code: &str, message: &str) -> Response {
+    html(
+        status,
+        &format!(
+            "<h1>The lesson cannot open</h1><p>{}</p><p><small>error <code>{}</code></small></p>",
+            escape_html(message),
+            escape_html(code)
+        ),
+    )
+}
+
+fn html(status: u16, body: &str) -> Response {
+    let page = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>lessonpack</title></head><body>{body}</body></html>"
+    );
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        page,
+    )
+        .into_response()
+}
