@@ -61,7 +61,7 @@ pub enum Command {
     Import(import::ImportArgs),
     /// Load and validate a lesson source folder and print a summary.
     Check(check::CheckArgs),
-    /// Build the packages (SCORM 1.2, SCORM 2004, Common Cartridge, web folder) into `dist/`.
+    /// Build the packages (SCORM 1.2, SCORM 2004, Common Cartridge, cmi5, web folder) into `dist/`.
     Build(build::BuildArgs),
     /// Compare two versions of a package and say which learner records each LMS keeps.
     ///
