@@ -2,8 +2,9 @@
 //! launch each LMS would pick, and the files with their sizes.
 
 use super::ExitStatus;
+use crate::container::Container;
 use crate::diff::{self, Package, model::ItemKind};
-use crate::validate;
+use crate::validate::{self, reader::Placement};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -16,10 +17,52 @@ pub struct InspectArgs {
 
 /// Prints what the package holds.
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
-    let package = diff::open(&args.path)?;
     let checked = validate::validate(&args.path, &validate::Options::default())?;
-    print!("{}", describe(&package, &checked.format.label()));
+    match diff::open(&args.path) {
+        Ok(package) => print!("{}", describe(&package, &checked.format.label())),
+        Err(_) => {
+            let container = validate::reader::open(&args.path)?;
+            print!("{}", describe_without_manifest(&container, &checked));
+        }
+    }
     Ok(ExitStatus::Success)
+}
+
+/// The text `inspect` prints for a package without a root manifest: what was found instead
+/// and the files.
+pub fn describe_without_manifest(container: &Container, checked: &validate::Validation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: no root manifest", container.path.display());
+    let format = checked.format.label();
+    let found = match validate::reader::locate(container) {
+        Placement::WrongCase(n) => format!(
+            "`{n}` ({format}) at the root with other letter case; LMSs look for `imsmanifest.xml`/`cmi5.xml` exactly"
+        ),
+        Placement::Nested(n) => {
+            format!("`{n}` ({format}) inside a folder; LMSs need the manifest at the package root")
+        }
+        Placement::Root(n) | Placement::Bare(n) => {
+            format!("`{n}` ({format}), which could not be read as a package manifest")
+        }
+        Placement::Missing => {
+            "no `imsmanifest.xml` or `cmi5.xml` anywhere: not a SCORM package, cartridge or cmi5 package".to_string()
+        }
+    };
+    let _ = writeln!(out, "  found: {found}");
+    let _ = writeln!(
+        out,
+        "  run `lessonpack validate {}` for the findings",
+        container.path.display()
+    );
+    let files: Vec<_> = container.files().collect();
+    let total: u64 = files.iter().map(|f| f.size).sum();
+    let _ = writeln!(out, "\nFiles ({}, {total} bytes):", files.len());
+    let mut names: Vec<_> = files.iter().map(|f| (f.name.as_str(), f.size)).collect();
+    names.sort_unstable();
+    for (name, size) in names {
+        let _ = writeln!(out, "  {size:>10}  {name}");
+    }
+    out
 }
 
 /// The text `inspect` prints.

@@ -20,7 +20,7 @@ mod compare;
 mod lms;
 pub mod model;
 mod parse;
-mod php;
+pub(crate) mod php;
 pub mod read;
 pub mod report;
 use crate::xmltree as tree;

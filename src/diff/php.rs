@@ -6,7 +6,7 @@
 //! overflow PHP's 64-bit integers compare as strings again, as PHP does.
 
 /// Whether PHP 8 finds `a == b` for two strings.
-pub(super) fn loose_eq(a: &str, b: &str) -> bool {
+pub(crate) fn loose_eq(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }
@@ -19,7 +19,7 @@ pub(super) fn loose_eq(a: &str, b: &str) -> bool {
 }
 
 /// Whether PHP reads `s` as a number: such identifiers can match others that look different.
-pub(super) fn is_numeric(s: &str) -> bool {
+pub(crate) fn is_numeric(s: &str) -> bool {
     numeric(s).is_some()
 }
 

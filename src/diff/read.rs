@@ -69,7 +69,9 @@ pub fn open(path: &Path) -> anyhow::Result<Package> {
         .with_context(|| format!("cannot read `{name}` in `{}`", path.display()))?;
     let root = tree::parse(&text)
         .map_err(|e| anyhow::anyhow!("cannot read `{name}` in `{}`: {e}", path.display()))?;
-    let parsed = if name == CMI5_MANIFEST {
+    // A bare manifest file under another name is a cmi5 course structure by its root.
+    let cmi5 = name == CMI5_MANIFEST || (bare.is_some() && root.local() == "courseStructure");
+    let parsed = if cmi5 {
         parse::cmi5(&root)
     } else {
         parse::ims_manifest(&root)

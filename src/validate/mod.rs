@@ -10,6 +10,7 @@
 //! Findings are [`Diagnostic`]s with a rule code, a byte range in the manifest (shown as
 //! `line:col`) and the LMSs they affect; `Err` is kept for "could not run" (exit 2).
 
+pub(crate) mod completion;
 pub mod detect;
 pub mod reader;
 pub(crate) mod refcheck;
@@ -100,6 +101,8 @@ pub(crate) struct Cx<'a> {
     pub(crate) inner: &'a BTreeMap<String, Result<Inner, ReadError>>,
     /// The schema layer's result, when the format has a bundled set and the manifest parsed.
     pub(crate) schema: Option<&'a schema::Outcome>,
+    /// The completion scan of a SCORM package's files (`None`: a bare manifest, not SCORM).
+    pub(crate) completion: Option<&'a completion::Scan>,
 }
 
 impl Cx<'_> {
@@ -196,6 +199,10 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
     }
     let inner = read_inner(&mut container, &placement, manifest.as_ref());
     let schema = manifest.as_ref().and_then(schema_check);
+    let completion = manifest
+        .as_ref()
+        .filter(|m| m.doc.is_ok())
+        .and_then(|m| completion::scan(&mut container, m.format));
     let cx = Cx {
         container: &container,
         placement: &placement,
@@ -203,6 +210,7 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
         read_error: read_error.as_ref(),
         inner: &inner,
         schema: schema.as_ref(),
+        completion: completion.as_ref(),
     };
     let mut report = Report::default();
     let mut found = Vec::new();

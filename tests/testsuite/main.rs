@@ -10,6 +10,7 @@ mod cmi5;
 mod diff;
 mod fixture;
 mod import;
+mod inspect;
 mod manifest;
 mod package;
 #[cfg(feature = "preview")]

@@ -92,6 +92,12 @@ pub static RULES: &[&Rule] = &[
     &lms::lms011::RULE,
     &lms::lms012::RULE,
     &lms::lms013::RULE,
+    &lms::lms014::RULE,
+    &lms::lms015::RULE,
+    &lms::lms016::RULE,
+    &lms::lms017::RULE,
+    &lms::lms018::RULE,
+    &lms::lms019::RULE,
 ];
 
 /// The rule with this code (case-insensitive).
