@@ -4,8 +4,9 @@
 # parser the caption tests check against); for the browser suites (tests/browser/, and the
 # cmi5 test in tests/cmi5/) Debian's chromium and ffmpeg, their npm packages (playwright-core
 # drives Debian's Chromium and downloads no browser) and a Python venv with ralph-malph (the
-# xAPI statement validator). Then `cargo test` (extra arguments go to it), then the browser
-# suite against packages built by the debug binary.
+# xAPI statement validator); for the LTI end-to-end test (tests/lti/) a Python venv with
+# lti1p3platform, a real LTI 1.3 platform. Then `cargo test` (extra arguments go to it), then
+# the browser suite against packages built by the debug binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,6 +34,18 @@ if ! "$venv/bin/python" -c 'import ralph.models.xapi.base.statements' >/dev/null
     python3 -m venv --clear "$venv"
   fi
   "$venv/bin/python" -m pip install -q -r tests/cmi5/requirements.txt
+fi
+
+# The LTI platform's venv (tests/lti: lti1p3platform plays a real platform against `serve`).
+venv=tests/lti/.venv
+if ! "$venv/bin/python" -c 'import lti1p3platform.ltiplatform, jwt, requests' >/dev/null 2>&1; then
+  echo "test.sh: installing lti1p3platform into $venv (the LTI 1.3 platform of tests/lti)" >&2
+  if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
+    as_root apt-get update -qq
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+    python3 -m venv --clear "$venv"
+  fi
+  "$venv/bin/python" -m pip install -q -r tests/lti/requirements.txt
 fi
 
 # Install tests/js exactly as locked, unless it was installed from this very lock file.

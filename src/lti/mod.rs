@@ -8,11 +8,13 @@
 //!   unknown `kid`);
 //! - `login` answers the OIDC login initiation, `launch` validates the `id_token` in the
 //!   order of the reference checklist (`lti-cc-cmi5.md` §1.4), `session` mints the
-//!   short-lived session a launched lesson page carries;
+//!   short-lived session a launched lesson page carries, `deep_link` the teacher's lesson
+//!   picker and its signed Deep Linking response;
 //! - `server` is the axum application: `/lti/login`, `/lti/launch`, the JWKS and the
 //!   hosted lessons under `/lessons/`.
 
 pub mod config;
+pub mod deep_link;
 pub mod jwks;
 pub mod keys;
 pub mod launch;

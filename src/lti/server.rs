@@ -1,12 +1,13 @@
 //! The tool's HTTP side (axum): `GET|POST /lti/login`, `POST /lti/launch`, the tool JWKS
 //! at `/.well-known/jwks.json` and `/lti/jwks`, and each module's web build under
-//! `/lessons/<module-id>/`. Store and JWKS work is blocking, so it runs on tokio's blocking
-//! pool. Every error page says what failed and launches nothing.
+//! `/lessons/<module-id>/`. A deep-linking launch gets the lesson picker. Store and JWKS
+//! work is blocking, so it runs on tokio's blocking pool. Every error page says what failed
+//! and launches nothing.
 
 use super::launch::{self, Message};
 use super::session::{self, Session};
 use super::url::escape_html;
-use super::{Tool, keys, login, now};
+use super::{Tool, deep_link, keys, login, now};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -109,7 +110,7 @@ async fn launch(
     }
 }
 
-/// What a valid launch shows: the lesson (resource link) or, for now, the catalogue.
+/// What a valid launch shows: the lesson (resource link) or the lesson picker (deep linking).
 fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response> {
     match &launch.message {
         Message::ResourceLink {
@@ -163,24 +164,29 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
                 .insert(header::LOCATION, HeaderValue::from_str(&location)?);
             Ok(response)
         }
-        Message::DeepLinking { .. } => {
-            let items: String = s
+        Message::DeepLinking { return_url, data } => {
+            let registration = s
+                .tool
+                .store
+                .registration(launch.registration_id)?
+                .ok_or_else(|| anyhow::anyhow!("the registration is gone"))?
+                .registration;
+            let request = deep_link::Request {
+                client_id: registration.client_id,
+                issuer: registration.issuer,
+                deployment_id: launch.deployment_id.clone(),
+                return_url: return_url.clone(),
+                data: data.clone(),
+            };
+            let lessons: Vec<(String, String)> = s
                 .catalog
                 .lessons
                 .iter()
-                .map(|(id, l)| {
-                    format!(
-                        "<li>{} (<code>{}</code>)</li>",
-                        escape_html(&l.title),
-                        escape_html(id)
-                    )
-                })
+                .map(|(id, l)| (id.clone(), l.title.clone()))
                 .collect();
             Ok(html(
-                501,
-                &format!(
-                    "<h1>Lessons</h1><ul>{items}</ul><p>Returning a link to the platform is not implemented yet.</p>"
-                ),
+                200,
+                &deep_link::picker(&s.tool, &request, &lessons, now())?,
             ))
         }
     }

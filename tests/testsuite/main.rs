@@ -4,13 +4,15 @@ mod build;
 mod captions;
 mod cartridge;
 mod check;
-#[cfg(any(feature = "preview", feature = "watch"))]
+#[cfg(any(feature = "preview", feature = "watch", feature = "lti"))]
 mod child;
 mod cmi5;
 mod diff;
 mod fixture;
 mod import;
 mod inspect;
+#[cfg(feature = "lti")]
+mod lti;
 mod manifest;
 mod package;
 #[cfg(feature = "preview")]

@@ -1,7 +1,7 @@
 //! `lessonpack serve`: the real binary on loopback, as the LTI tool. It publishes one tool
 //! key (kept across restarts), hosts the web build, starts an OIDC login for a registered
 //! platform and refuses unknown ones, and launches nothing without a state bound to the
-//! browser. (The end-to-end runs against a real LTI platform come with `tests/lti/`.)
+//! browser. (The launches themselves, from a real LTI platform, are in `lti.rs`.)
 
 use crate::child::{Running, Stream};
 use crate::fixture::Fixture;
