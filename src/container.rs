@@ -101,6 +101,15 @@ pub struct Container {
     /// The files of an in-memory package, parallel to `entries`.
     memory: Option<Vec<Content>>,
     spent: u64,
+    /// File names → index in `entries`, exact and lowercased; built on first lookup.
+    index: std::sync::OnceLock<NameIndex>,
+}
+
+/// Lookups by name in constant time: a 10,000-file package makes 10,000 of them.
+#[derive(Debug, Default)]
+struct NameIndex {
+    exact: std::collections::HashMap<String, usize>,
+    lower: std::collections::HashMap<String, usize>,
 }
 
 impl Container {
@@ -121,6 +130,7 @@ impl Container {
             zip: None,
             memory: None,
             spent: 0,
+            index: std::sync::OnceLock::new(),
         };
         if meta.is_dir() {
             container.entries = folder_entries(path, fingerprint)?;
@@ -200,6 +210,7 @@ impl Container {
             zip: None,
             memory: Some(memory),
             spent: 0,
+            index: std::sync::OnceLock::new(),
         }
     }
 
@@ -210,7 +221,24 @@ impl Container {
 
     /// The entry called exactly `name`.
     pub fn entry(&self, name: &str) -> Option<&Entry> {
-        self.files().find(|e| e.name == name)
+        self.names().exact.get(name).map(|&i| &self.entries[i])
+    }
+
+    /// The first file entry whose name equals `name` ignoring ASCII case.
+    pub fn entry_ignoring_case(&self, name: &str) -> Option<&Entry> {
+        let key = name.to_ascii_lowercase();
+        self.names().lower.get(&key).map(|&i| &self.entries[i])
+    }
+
+    fn names(&self) -> &NameIndex {
+        self.index.get_or_init(|| {
+            let mut index = NameIndex::default();
+            for (i, e) in self.entries.iter().enumerate().filter(|(_, e)| !e.is_dir) {
+                index.exact.entry(e.name.clone()).or_insert(i);
+                index.lower.entry(e.name.to_ascii_lowercase()).or_insert(i);
+            }
+            index
+        })
     }
 
     /// Reads entry `name` whole, refusing more than `limit` bytes, a ratio over

@@ -91,11 +91,7 @@ fn lookup(cx: &Cx<'_>, path: &str) -> Lookup {
     if cx.container.entry(path).is_some() {
         return Lookup::Found;
     }
-    match cx
-        .container
-        .files()
-        .find(|e| e.name.eq_ignore_ascii_case(path))
-    {
+    match cx.container.entry_ignoring_case(path) {
         Some(e) => Lookup::OtherCase(e.name.clone()),
         None => Lookup::Missing,
     }
