@@ -45,54 +45,10 @@ fn tools_dir() -> PathBuf {
 
 /// The venv's Python with `lti1p3platform` (`tests/lti/requirements.txt`), made when missing.
 fn platform_python() -> PathBuf {
-    let venv = tools_dir().join(".venv");
-    let python = venv.join("bin/python");
-    let imports = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import lti1p3platform.ltiplatform, jwt, requests"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if imports(&python) {
-        return python;
-    }
-    let make_venv = || {
-        Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !make_venv() {
-        // Debian's python3 lacks ensurepip without python3-venv.
-        let apt = |args: &[&str]| {
-            Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        let _ = apt(&["update", "-qq"]) && apt(&["install", "-y", "-qq", "python3-venv"]);
-        assert!(
-            make_venv(),
-            "`python3 -m venv {}` failed: install python3-venv (or run scripts/test.sh)",
-            venv.display()
-        );
-    }
-    let status = Command::new(&python)
-        .args(["-m", "pip", "install", "-q", "-r"])
-        .arg(tools_dir().join("requirements.txt"))
-        .status()
-        .expect("pip runs");
-    assert!(
-        status.success(),
-        "pip could not install tests/lti/requirements.txt"
-    );
-    assert!(
-        imports(&python),
-        "lti1p3platform was installed but does not import"
-    );
-    python
+    crate::support::python_venv(
+        &tools_dir(),
+        "import lti1p3platform.ltiplatform, jwt, requests",
+    )
 }
 
 /// A port free on 127.0.0.1 right now.

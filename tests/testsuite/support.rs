@@ -314,3 +314,66 @@ pub(crate) fn load_and_render(
     let rendered = lessonpack::render::render(&project.engine, &project.module, runtime).unwrap();
     (project.module, rendered, report)
 }
+
+/// Installs a Debian package with apt-get (updating the lists once if the first try fails);
+/// panics with what to do when it cannot.
+pub(crate) fn apt_install(package: &str) {
+    let apt = |args: &[&str]| {
+        Command::new("apt-get")
+            .args(args)
+            .env("DEBIAN_FRONTEND", "noninteractive")
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    let install = ["install", "-y", "-qq", package];
+    assert!(
+        apt(&install) || (apt(&["update", "-qq"]) && apt(&install)),
+        "`apt-get install -y {package}` failed: install the Debian package {package} (or run \
+         scripts/test.sh as root)"
+    );
+}
+
+/// The Python of the venv `<dir>/.venv` with `<dir>/requirements.txt` installed, made when
+/// `probe` (a Python statement, e.g. an import) does not run in it yet. Panics when it cannot:
+/// tests that need these tools must not pass without them.
+pub(crate) fn python_venv(dir: &Path, probe: &str) -> PathBuf {
+    let venv = dir.join(".venv");
+    let python = venv.join("bin/python");
+    let works = |python: &Path| {
+        Command::new(python)
+            .args(["-c", probe])
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if works(&python) {
+        return python;
+    }
+    let make_venv = || {
+        Command::new("python3")
+            .args(["-m", "venv", "--clear"])
+            .arg(&venv)
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !make_venv() {
+        apt_install("python3-venv"); // Debian's python3 lacks ensurepip without it
+        assert!(make_venv(), "`python3 -m venv {}` failed", venv.display());
+    }
+    let requirements = dir.join("requirements.txt");
+    let status = Command::new(&python)
+        .args(["-m", "pip", "install", "-q", "-r"])
+        .arg(&requirements)
+        .status()
+        .expect("pip runs");
+    assert!(
+        status.success(),
+        "pip could not install {}",
+        requirements.display()
+    );
+    assert!(
+        works(&python),
+        "{} was installed but `{probe}` fails",
+        requirements.display()
+    );
+    python
+}

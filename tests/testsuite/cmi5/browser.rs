@@ -26,29 +26,11 @@ fn tools_dir() -> PathBuf {
     repo().join("tests/cmi5")
 }
 
-/// Installs the Debian package `package` with apt-get (`apt-get update` first if the install
-/// fails); panics when it cannot.
-fn apt_install(package: &str) {
-    let apt = |args: &[&str]| {
-        Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let install = ["install", "-y", "-qq", package];
-    assert!(
-        apt(&install) || (apt(&["update", "-qq"]) && apt(&install)),
-        "`apt-get install -y {package}` failed: install the Debian package {package} (or run \
-         scripts/test.sh as root)"
-    );
-}
-
 /// The executable at `path` from the Debian package `package`, installed when missing.
 fn debian_tool(path: &str, package: &str) -> PathBuf {
     let path = PathBuf::from(path);
     if !path.is_file() {
-        apt_install(package);
+        crate::support::apt_install(package);
     }
     assert!(
         path.is_file(),
@@ -78,42 +60,7 @@ fn node_packages() -> PathBuf {
 
 /// The venv's Python with ralph-malph (`tests/cmi5/requirements.txt`), made when missing.
 fn ralph_python() -> PathBuf {
-    let venv = tools_dir().join(".venv");
-    let python = venv.join("bin/python");
-    let has_ralph = |python: &Path| {
-        Command::new(python)
-            .args(["-c", "import ralph.models.xapi.base.statements"])
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if has_ralph(&python) {
-        return python;
-    }
-    let make_venv = || {
-        Command::new("python3")
-            .args(["-m", "venv", "--clear"])
-            .arg(&venv)
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    if !make_venv() {
-        apt_install("python3-venv"); // Debian's python3 lacks ensurepip without it
-        assert!(make_venv(), "`python3 -m venv {}` failed", venv.display());
-    }
-    let status = Command::new(&python)
-        .args(["-m", "pip", "install", "-q", "-r"])
-        .arg(tools_dir().join("requirements.txt"))
-        .status()
-        .expect("pip runs");
-    assert!(
-        status.success(),
-        "pip could not install tests/cmi5/requirements.txt"
-    );
-    assert!(
-        has_ralph(&python),
-        "ralph-malph was installed but does not import"
-    );
-    python
+    crate::support::python_venv(&tools_dir(), "import ralph.models.xapi.base.statements")
 }
 
 /// A 20 s VP8 WebM test pattern (a codec Debian's Chromium plays).
