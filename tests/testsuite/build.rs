@@ -62,10 +62,7 @@ pub(crate) fn build(cwd: &Path, dir: &str, out: &Path, extra: &[&str]) -> Vec<Pa
 pub(crate) fn sha256(path: &Path) -> String {
     let mut hasher = Sha256::new();
     if path.is_dir() {
-        let mut files = Vec::new();
-        collect(path, path, &mut files);
-        files.sort();
-        for rel in files {
+        for rel in crate::support::files_below(path) {
             hasher.update(rel.as_bytes());
             hasher.update(std::fs::read(path.join(&rel)).unwrap());
         }
@@ -77,22 +74,6 @@ pub(crate) fn sha256(path: &Path) -> String {
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()
-}
-
-fn collect(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            collect(root, &path, out);
-        } else {
-            out.push(
-                path.strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .into_owned(),
-            );
-        }
-    }
 }
 
 /// Extracts a package into a folder (checking entry names on the way) and returns it.

@@ -17,7 +17,7 @@ use crate::support::validate_manifest;
 use lessonpack::manifest::{Edition, ids, schemas, scorm12, scorm2004};
 use lessonpack::model::{Completion, Lesson, Module, Transcript};
 use lessonpack::output::{Content, OutputFile, Rendered};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 /// The three manifests the tool writes.
 #[derive(Debug, Clone, Copy)]
@@ -255,10 +255,8 @@ fn validation_needs_every_shipped_schema_file() {
 fn every_file_in_the_package_is_listed_once_except_the_manifest() {
     for kind in KINDS {
         let package = Package::write(kind, &module(3));
-        let mut on_disk = Vec::new();
-        walk(&package.root(), &package.root(), &mut on_disk);
+        let mut on_disk = crate::support::files_below(&package.root());
         on_disk.retain(|p| p != "imsmanifest.xml");
-        on_disk.sort();
         let mut listed: Vec<String> = package
             .manifest
             .match_indices("<file href=\"")
@@ -278,22 +276,6 @@ fn every_file_in_the_package_is_listed_once_except_the_manifest() {
             package.manifest[first..].starts_with(&expected),
             "{kind:?}: lesson 1 first"
         );
-    }
-}
-
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(root, &path, out);
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(rel);
-        }
     }
 }
 

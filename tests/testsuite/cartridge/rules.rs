@@ -7,7 +7,6 @@ use crate::support::El;
 use lessonpack::manifest::CcVersion;
 use lessonpack::manifest::ids;
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// Moodle's `detect_format()` for CC: the first 1,024 bytes of `imsmanifest.xml`, lower-cased,
 /// whitespace and quotes removed, searched for `xmlns=<namespace>`.
@@ -106,22 +105,6 @@ fn resources_by_id(root: &El) -> BTreeMap<&str, &El> {
         .collect()
 }
 
-fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            walk(root, &path, out);
-        } else {
-            let rel = path
-                .strip_prefix(root)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            out.push(rel);
-        }
-    }
-}
-
 #[test]
 fn references_resolve_and_every_file_is_listed_once() {
     for source in [sample(), basic(), rich()] {
@@ -175,10 +158,8 @@ fn references_resolve_and_every_file_is_listed_once() {
                 !item_refs.contains(&ids::CC_SHARED_RESOURCE),
                 "shared files are no item"
             );
-            let mut on_disk = Vec::new();
-            walk(&cartridge.root(), &cartridge.root(), &mut on_disk);
+            let mut on_disk = crate::support::files_below(&cartridge.root());
             on_disk.retain(|p| p != "imsmanifest.xml");
-            on_disk.sort();
             listed.sort();
             assert_eq!(
                 listed, on_disk,
