@@ -6,7 +6,6 @@ use crate::build::{Options, Project, Target};
 use crate::lti::config::Config;
 use crate::lti::jwks::{HttpFetch, PlatformKeys};
 use crate::lti::server::{Catalog, HostedLesson};
-use crate::lti::store::{SqliteStore, Store as _};
 use crate::lti::{Tool, keys, now};
 use anyhow::Context as _;
 use std::collections::BTreeMap;
@@ -87,11 +86,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
         catalog.modules.insert(module.id.clone(), dest);
     }
 
-    let store = SqliteStore::open(&config.database)?;
+    let store = crate::lti::store::open(&config)?;
     for registration in &config.registrations {
         store.put_registration(registration, true)?;
     }
-    let kid = keys::ensure(&store, now())?;
+    let kid = keys::ensure(store.as_ref(), now())?;
     let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
         &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
     );
@@ -101,7 +100,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
             Duration::from_secs(config.jwks_refetch_cooldown),
         ),
         config,
-        store: Box::new(store),
+        store,
     });
 
     let runtime = tokio::runtime::Builder::new_multi_thread()

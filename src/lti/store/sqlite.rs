@@ -1,86 +1,19 @@
-//! What the tool keeps: registrations and their deployments, the tool's keys, login states
-//! (single use, minutes) and used nonces (until the token they came in has expired).
-//!
-//! [`Store`] is the interface; [`SqliteStore`] the embedded default (one file, bundled
-//! SQLite). A PostgreSQL store would implement the same trait over the same tables.
+//! The embedded store: one SQLite file (bundled SQLite, WAL journal), the default.
 
-use super::config::Registration;
+use super::{LoginState, ScoreJob, ScoreState, Store, StoredKey, StoredRegistration};
+use crate::lti::config::Registration;
 use anyhow::Context as _;
 use rusqlite::{Connection, OptionalExtension as _, params};
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
-
-/// A registration as stored, with its row id and status.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredRegistration {
-    /// Row id (what login states refer to).
-    pub id: i64,
-    /// Issuer, client id, endpoints, deployments.
-    pub registration: Registration,
-    /// `false` while a dynamic registration waits for an admin's approval.
-    pub active: bool,
-}
-
-/// What login initiation remembers for the launch that follows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct LoginState {
-    /// The `state` value (also in the browser's cookie).
-    pub state: String,
-    /// The `nonce` the `id_token` must carry.
-    pub nonce: String,
-    /// The registration the login was for.
-    pub registration_id: i64,
-    /// The `target_link_uri` of the login request.
-    pub target_link_uri: String,
-    /// Expiry, seconds since the epoch.
-    pub expires: i64,
-}
-
-/// One of the tool's signing keys.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StoredKey {
-    /// The key id (RFC 7638 thumbprint).
-    pub kid: String,
-    /// The private key, PKCS #1 DER.
-    pub der: Vec<u8>,
-    /// When it was made, seconds since the epoch.
-    pub created: i64,
-    /// When it stopped signing (rotation), if it did.
-    pub retired: Option<i64>,
-}
-
-/// Storage for the tool's state.
-pub trait Store: Send + Sync {
-    /// Adds or replaces the registration `(issuer, client_id)` and its deployments.
-    fn put_registration(&self, registration: &Registration, active: bool) -> anyhow::Result<i64>;
-    /// The registrations of `issuer`.
-    fn registrations_for(&self, issuer: &str) -> anyhow::Result<Vec<StoredRegistration>>;
-    /// The registration with row id `id`.
-    fn registration(&self, id: i64) -> anyhow::Result<Option<StoredRegistration>>;
-    /// Stores a new tool key.
-    fn put_key(&self, key: &StoredKey) -> anyhow::Result<()>;
-    /// Every tool key, newest first.
-    fn keys(&self) -> anyhow::Result<Vec<StoredKey>>;
-    /// Marks a key retired at `at`.
-    fn retire_key(&self, kid: &str, at: i64) -> anyhow::Result<()>;
-    /// Deletes a key.
-    fn delete_key(&self, kid: &str) -> anyhow::Result<()>;
-    /// Remembers a login state.
-    fn put_state(&self, state: &LoginState) -> anyhow::Result<()>;
-    /// Removes and returns a login state (single use), expired or not.
-    fn take_state(&self, state: &str) -> anyhow::Result<Option<LoginState>>;
-    /// Records a nonce as used until `expires`; `false` when it was already used.
-    fn use_nonce(&self, registration_id: i64, nonce: &str, expires: i64) -> anyhow::Result<bool>;
-    /// Drops login states and nonces that expired before `now`.
-    fn purge(&self, now: i64) -> anyhow::Result<()>;
-}
 
 /// The SQLite store.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
-const SCHEMA: &str = "
+/// The tables (the PostgreSQL store keeps the same ones).
+pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS registrations (
   id INTEGER PRIMARY KEY,
   issuer TEXT NOT NULL, client_id TEXT NOT NULL,
@@ -99,6 +32,11 @@ CREATE TABLE IF NOT EXISTS oidc_states (
 CREATE TABLE IF NOT EXISTS used_nonces (
   registration_id INTEGER NOT NULL, nonce TEXT NOT NULL, expires INTEGER NOT NULL,
   PRIMARY KEY (registration_id, nonce));
+CREATE TABLE IF NOT EXISTS scores (
+  registration_id INTEGER NOT NULL REFERENCES registrations(id) ON DELETE CASCADE,
+  lineitem TEXT NOT NULL, sub TEXT NOT NULL, timestamp_ms INTEGER NOT NULL,
+  attempts INTEGER NOT NULL, next_try INTEGER NOT NULL, state TEXT NOT NULL, last_error TEXT,
+  PRIMARY KEY (registration_id, lineitem, sub));
 ";
 
 impl SqliteStore {
@@ -308,42 +246,141 @@ impl Store for SqliteStore {
         conn.execute("DELETE FROM used_nonces WHERE expires < ?1", [now])?;
         Ok(())
     }
+
+    fn all_registrations(&self) -> anyhow::Result<Vec<StoredRegistration>> {
+        let conn = self.conn();
+        let ids: Vec<i64> = conn
+            .prepare("SELECT id FROM registrations ORDER BY id")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut out = Vec::new();
+        for id in ids {
+            out.extend(Self::load(&conn, id)?);
+        }
+        Ok(out)
+    }
+
+    fn set_active(&self, id: i64, active: bool) -> anyhow::Result<bool> {
+        let changed = self.conn().execute(
+            "UPDATE registrations SET active = ?2 WHERE id = ?1",
+            params![id, active],
+        )?;
+        Ok(changed == 1)
+    }
+
+    fn delete_registration(&self, id: i64) -> anyhow::Result<bool> {
+        let changed = self
+            .conn()
+            .execute("DELETE FROM registrations WHERE id = ?1", [id])?;
+        Ok(changed == 1)
+    }
+
+    fn queue_score(
+        &self,
+        registration_id: i64,
+        lineitem: &str,
+        sub: &str,
+        now_ms: i64,
+    ) -> anyhow::Result<Option<ScoreJob>> {
+        let row = self
+            .conn()
+            .query_row(
+                "INSERT INTO scores
+                   (registration_id, lineitem, sub, timestamp_ms, attempts, next_try, state)
+                 VALUES (?1, ?2, ?3, ?4, 0, ?4 / 1000, 'pending')
+                 ON CONFLICT (registration_id, lineitem, sub) DO UPDATE SET
+                   timestamp_ms = MAX(excluded.timestamp_ms, scores.timestamp_ms + 1),
+                   attempts = 0, next_try = excluded.next_try, state = 'pending',
+                   last_error = NULL
+                 WHERE scores.state <> 'delivered'
+                 RETURNING registration_id, lineitem, sub, timestamp_ms, attempts, next_try,
+                   state, last_error",
+                params![registration_id, lineitem, sub, now_ms],
+                score_row,
+            )
+            .optional()?;
+        Ok(row)
+    }
+
+    fn due_scores(&self, now: i64) -> anyhow::Result<Vec<ScoreJob>> {
+        let conn = self.conn();
+        let mut stmt = conn.prepare(
+            "SELECT registration_id, lineitem, sub, timestamp_ms, attempts, next_try, state,
+               last_error
+             FROM scores WHERE state = 'pending' AND next_try <= ?1
+             ORDER BY next_try, registration_id, lineitem, sub",
+        )?;
+        let jobs = stmt
+            .query_map([now], score_row)?
+            .collect::<Result<_, _>>()?;
+        Ok(jobs)
+    }
+
+    fn update_score(&self, job: &ScoreJob) -> anyhow::Result<()> {
+        self.conn().execute(
+            "UPDATE scores SET timestamp_ms = ?4, attempts = ?5, next_try = ?6, state = ?7,
+               last_error = ?8
+             WHERE registration_id = ?1 AND lineitem = ?2 AND sub = ?3",
+            params![
+                job.registration_id,
+                job.lineitem,
+                job.sub,
+                job.timestamp_ms,
+                job.attempts,
+                job.next_try,
+                job.state.as_str(),
+                job.last_error
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn score(
+        &self,
+        registration_id: i64,
+        lineitem: &str,
+        sub: &str,
+    ) -> anyhow::Result<Option<ScoreJob>> {
+        let row = self
+            .conn()
+            .query_row(
+                "SELECT registration_id, lineitem, sub, timestamp_ms, attempts, next_try, state,
+                   last_error
+                 FROM scores WHERE registration_id = ?1 AND lineitem = ?2 AND sub = ?3",
+                params![registration_id, lineitem, sub],
+                score_row,
+            )
+            .optional()?;
+        Ok(row)
+    }
+}
+
+fn score_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ScoreJob> {
+    let state: String = r.get(6)?;
+    Ok(ScoreJob {
+        registration_id: r.get(0)?,
+        lineitem: r.get(1)?,
+        sub: r.get(2)?,
+        timestamp_ms: r.get(3)?,
+        attempts: r.get(4)?,
+        next_try: r.get(5)?,
+        state: ScoreState::parse(&state).ok_or_else(|| {
+            rusqlite::Error::FromSqlConversionFailure(
+                6,
+                rusqlite::types::Type::Text,
+                format!("unknown score state `{state}`").into(),
+            )
+        })?,
+        last_error: r.get(7)?,
+    })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::lti::testkit;
+    use super::SqliteStore;
 
     #[test]
-    fn registrations_round_trip_and_update() {
-        let store = SqliteStore::in_memory().unwrap();
-        let mut reg = testkit::registration();
-        let id = store.put_registration(&reg, true).unwrap();
-        reg.deployments.push("deploy-2".into());
-        assert_eq!(store.put_registration(&reg, true).unwrap(), id);
-        let found = store.registrations_for(&reg.issuer).unwrap();
-        assert_eq!(found.len(), 1);
-        assert_eq!(found[0].registration, reg);
-        assert!(store.registrations_for("https://other").unwrap().is_empty());
-    }
-
-    #[test]
-    fn states_and_nonces_are_single_use() {
-        let store = SqliteStore::in_memory().unwrap();
-        let state = LoginState {
-            state: "s".into(),
-            nonce: "n".into(),
-            registration_id: 1,
-            target_link_uri: "http://127.0.0.1/lti/launch".into(),
-            expires: 100,
-        };
-        store.put_state(&state).unwrap();
-        assert_eq!(store.take_state("s").unwrap(), Some(state));
-        assert_eq!(store.take_state("s").unwrap(), None);
-        assert!(store.use_nonce(1, "n", 100).unwrap());
-        assert!(!store.use_nonce(1, "n", 100).unwrap());
-        store.purge(101).unwrap();
-        assert!(store.use_nonce(1, "n", 200).unwrap());
+    fn behaves_like_every_store() {
+        crate::lti::store::conformance::run(&|| Box::new(SqliteStore::in_memory().unwrap()));
     }
 }
