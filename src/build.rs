@@ -78,6 +78,9 @@ pub struct Options {
     pub scorm2004_edition: Edition,
     /// Common Cartridge version.
     pub cc_version: CcVersion,
+    /// Web pages report completion to the `lessonpack serve` hosting them (LTI launches)
+    /// instead of keeping it in the browser only.
+    pub lti_pages: bool,
 }
 
 impl Default for Options {
@@ -85,6 +88,7 @@ impl Default for Options {
         Options {
             scorm2004_edition: Edition::Fourth,
             cc_version: CcVersion::V1_1,
+            lti_pages: false,
         }
     }
 }
@@ -131,7 +135,12 @@ pub fn package_files(
             files
         }
         Target::Web => {
-            let mut files = flatten(render::render(engine, module, Runtime::Local)?);
+            let runtime = if options.lti_pages {
+                Runtime::Lti
+            } else {
+                Runtime::Local
+            };
+            let mut files = flatten(render::render(engine, module, runtime)?);
             files.push(render::index(engine, module)?);
             files
         }

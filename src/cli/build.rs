@@ -60,6 +60,7 @@ impl PackageArgs {
                 CcVersionArg::V1_1 => CcVersion::V1_1,
                 CcVersionArg::V1_3 => CcVersion::V1_3,
             },
+            lti_pages: false,
         }
     }
 }

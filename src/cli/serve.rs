@@ -4,6 +4,7 @@
 use super::ExitStatus;
 use crate::build::{Options, Project, Target};
 use crate::lti::config::Config;
+use crate::lti::http::UreqHttp;
 use crate::lti::jwks::{HttpFetch, PlatformKeys};
 use crate::lti::server::{Catalog, HostedLesson};
 use crate::lti::{Tool, keys, now};
@@ -65,7 +66,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
             module.id
         );
         let files = project
-            .files(Target::Web, &Options::default())
+            .files(
+                Target::Web,
+                &Options {
+                    lti_pages: true,
+                    ..Options::default()
+                },
+            )
             .map_err(|d| anyhow::anyhow!("cannot build `{}`: {}", dir.display(), d.message))?;
         let dest = temp.path().join(&module.id);
         crate::build::write(Target::Web, &dest, &files, &|_| {})?;
@@ -94,14 +101,16 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
     let _ = jsonwebtoken::crypto::CryptoProvider::install_default(
         &jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER,
     );
-    let tool = Arc::new(Tool {
-        platform_keys: PlatformKeys::new(
-            Box::new(HttpFetch::default()),
-            Duration::from_secs(config.jwks_refetch_cooldown),
-        ),
+    let platform_keys = PlatformKeys::new(
+        Box::new(HttpFetch::default()),
+        Duration::from_secs(config.jwks_refetch_cooldown),
+    );
+    let tool = Arc::new(Tool::new(
         config,
         store,
-    });
+        platform_keys,
+        Box::new(UreqHttp::default()),
+    ));
 
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
@@ -120,6 +129,10 @@ pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
             catalog.lessons.len(),
             tool.config.base_url
         );
+        tokio::spawn(crate::lti::server::housekeeping(
+            tool.clone(),
+            Duration::from_secs(30),
+        ));
         let app = crate::lti::server::router(tool, Arc::new(catalog));
         tokio::select! {
             served = axum::serve(listener, app) => served.context("the server stopped"),

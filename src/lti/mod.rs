@@ -10,22 +10,31 @@
 //!   order of the reference checklist (`lti-cc-cmi5.md` §1.4), `session` mints the
 //!   short-lived session a launched lesson page carries, `deep_link` the teacher's lesson
 //!   picker and its signed Deep Linking response;
-//! - `server` is the axum application: `/lti/login`, `/lti/launch`, the JWKS and the
-//!   hosted lessons under `/lessons/`.
+//! - `ags` posts the completion score to the launch's line item, `token` gets and caches the
+//!   access tokens it needs, `outbox` queues, retries and records each score, `http` is
+//!   the outgoing client;
+//! - `server` is the axum application: `/lti/login`, `/lti/launch`, `/lti/score`, the JWKS
+//!   and the hosted lessons under `/lessons/`.
 
+pub mod ags;
 pub mod config;
 pub mod deep_link;
+pub mod http;
 pub mod jwks;
 pub mod keys;
 pub mod launch;
 pub mod login;
+pub mod outbox;
 pub mod server;
 pub mod session;
 pub mod store;
+pub mod token;
 mod url;
 
 #[cfg(test)]
 mod launch_tests;
+#[cfg(test)]
+mod outbox_tests;
 #[cfg(test)]
 mod testkit;
 
@@ -59,6 +68,13 @@ pub fn now() -> i64 {
         .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
+/// Milliseconds since the Unix epoch (score timestamps).
+pub fn now_millis() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
 /// `bytes` random bytes from the operating system, base64url without padding.
 pub fn random_token(bytes: usize) -> anyhow::Result<String> {
     use base64::Engine as _;
@@ -75,9 +91,29 @@ pub struct Tool {
     pub store: Box<dyn store::Store>,
     /// Platform JWKS cache.
     pub platform_keys: jwks::PlatformKeys,
+    /// Outgoing calls to platform services.
+    pub http: Box<dyn http::Http>,
+    /// Access tokens for platform services.
+    pub tokens: token::Tokens,
 }
 
 impl Tool {
+    /// A tool with no cached tokens, calling platforms with `http`.
+    pub fn new(
+        config: config::Config,
+        store: Box<dyn store::Store>,
+        platform_keys: jwks::PlatformKeys,
+        http: Box<dyn http::Http>,
+    ) -> Tool {
+        Tool {
+            config,
+            store,
+            platform_keys,
+            http,
+            tokens: token::Tokens::default(),
+        }
+    }
+
     /// The tool's launch URL (the OIDC `redirect_uri`).
     pub fn launch_url(&self) -> String {
         format!("{}/lti/launch", self.config.base_url)

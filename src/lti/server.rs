@@ -1,13 +1,16 @@
-//! The tool's HTTP side (axum): `GET|POST /lti/login`, `POST /lti/launch`, the tool JWKS
+//! The tool's HTTP side (axum): `GET|POST /lti/login`, `POST /lti/launch`, `POST /lti/score`
+//! (a launched page reports completion with its session as bearer token), the tool JWKS
 //! at `/.well-known/jwks.json` and `/lti/jwks`, and each module's web build under
-//! `/lessons/<module-id>/`. A deep-linking launch gets the lesson picker. Store and JWKS
+//! `/lessons/<module-id>/`. A deep-linking launch gets the lesson picker. [`housekeeping`]
+//! drops expired states and nonces and retries scores owed. Store and JWKS
 //! work is blocking, so it runs on tokio's blocking pool. Every error page says what failed
 //! and launches nothing.
 
 use super::launch::{self, Message};
 use super::session::{self, Session};
+use super::store::ScoreState;
 use super::url::escape_html;
-use super::{Tool, deep_link, keys, login, now};
+use super::{Tool, deep_link, keys, login, now, now_millis, outbox};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -46,6 +49,7 @@ pub fn router(tool: Arc<Tool>, catalog: Arc<Catalog>) -> Router {
     let mut app = Router::new()
         .route("/lti/login", get(login_get).post(login_post))
         .route("/lti/launch", axum::routing::post(launch))
+        .route("/lti/score", axum::routing::post(score))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/lti/jwks", get(jwks));
     for (module, dir) in &catalog.modules {
@@ -188,6 +192,88 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
                 200,
                 &deep_link::picker(&s.tool, &request, &lessons, now())?,
             ))
+        }
+    }
+}
+
+/// `POST /lti/score`: the page's learner completed the lesson. Answers JSON
+/// `{"status": "delivered" | "queued" | "refused" | "not_graded", "detail": …}`.
+async fn score(State(s): State<Shared>, headers: HeaderMap) -> Response {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_string);
+    let result = tokio::task::spawn_blocking(move || {
+        let tool = s.tool.as_ref();
+        let Some(bearer) = bearer else {
+            return Ok(json(
+                401,
+                "unauthorized",
+                "no session: open the lesson from the course",
+            ));
+        };
+        let session =
+            match session::verify(tool.store.as_ref(), &tool.config.base_url, &bearer, now()) {
+                Ok(session) => session,
+                Err(message) => return Ok(json(401, "unauthorized", &message)),
+            };
+        let Some(lineitem) = session.lineitem else {
+            return Ok(json(
+                200,
+                "not_graded",
+                "the platform sent no line item for this link, so there is no grade to set",
+            ));
+        };
+        let Some(job) =
+            tool.store
+                .queue_score(session.reg, &lineitem, &session.sub, now_millis())?
+        else {
+            return Ok(json(
+                200,
+                "delivered",
+                "the completion was already recorded",
+            ));
+        };
+        let job = outbox::deliver(tool, job)?;
+        let error = job.last_error.unwrap_or_default();
+        Ok::<_, anyhow::Error>(match job.state {
+            ScoreState::Delivered => json(200, "delivered", "the completion is in the gradebook"),
+            ScoreState::Pending => json(202, "queued", &format!("will retry: {error}")),
+            ScoreState::Failed => json(502, "refused", &error),
+        })
+    })
+    .await;
+    match result {
+        Ok(Ok(response)) => response,
+        Ok(Err(e)) => json(500, "internal", &format!("{e:#}")),
+        Err(e) => json(500, "internal", &e.to_string()),
+    }
+}
+
+fn json(status: u16, code: &str, detail: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (
+        status,
+        [(header::CACHE_CONTROL, "no-store")],
+        axum::Json(serde_json::json!({ "status": code, "detail": detail })),
+    )
+        .into_response()
+}
+
+/// Every `period`: drops expired login states and nonces, and retries the scores due.
+pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    loop {
+        ticks.tick().await;
+        let tool = tool.clone();
+        let done = tokio::task::spawn_blocking(move || {
+            tool.store.purge(now())?;
+            outbox::deliver_due(&tool)
+        })
+        .await;
+        if let Ok(Err(e)) = done {
+            eprintln!("serve: housekeeping failed: {e:#}");
         }
     }
 }

@@ -133,9 +133,75 @@ pub(crate) fn tool(fetch: Option<FakeFetch>) -> super::Tool {
     let fetch = fetch.unwrap_or_else(|| FakeFetch::new(vec![platform_key().jwk()]));
     let mut config = super::config::Config::bare("http://127.0.0.1:8000");
     config.registrations = vec![registration()];
-    super::Tool {
+    super::Tool::new(
         config,
-        store: Box::new(store),
-        platform_keys: super::jwks::PlatformKeys::new(Box::new(fetch), std::time::Duration::ZERO),
+        Box::new(store),
+        super::jwks::PlatformKeys::new(Box::new(fetch), std::time::Duration::ZERO),
+        Box::new(FakeHttp::default()),
+    )
+}
+
+/// One request a [`FakeHttp`] received.
+#[derive(Debug, Clone)]
+pub(crate) struct Sent {
+    pub(crate) url: String,
+    pub(crate) authorization: Option<String>,
+    pub(crate) content_type: Option<String>,
+    pub(crate) body: String,
+}
+
+type Answer = Result<super::http::Response, String>;
+
+/// A platform that answers from a script (status, body) and records what it was sent.
+#[derive(Clone, Default)]
+pub(crate) struct FakeHttp(Arc<Mutex<(std::collections::VecDeque<Answer>, Vec<Sent>)>>);
+
+impl FakeHttp {
+    /// Queues the next answer.
+    pub(crate) fn answer(&self, status: u16, body: &str) -> &Self {
+        let response = super::http::Response {
+            status,
+            body: body.into(),
+        };
+        self.0.lock().expect("lock").0.push_back(Ok(response));
+        self
     }
+
+    /// Queues a transport failure.
+    pub(crate) fn fail(&self) -> &Self {
+        self.0
+            .lock()
+            .expect("lock")
+            .0
+            .push_back(Err("connection refused".into()));
+        self
+    }
+
+    /// Everything sent so far.
+    pub(crate) fn sent(&self) -> Vec<Sent> {
+        self.0.lock().expect("lock").1.clone()
+    }
+}
+
+impl super::http::Http for FakeHttp {
+    fn send(&self, request: &super::http::Request<'_>) -> Answer {
+        let mut inner = self.0.lock().expect("lock");
+        inner.1.push(Sent {
+            url: request.url.into(),
+            authorization: request.authorization.map(str::to_string),
+            content_type: request.content_type.map(str::to_string),
+            body: String::from_utf8_lossy(request.body).into_owned(),
+        });
+        inner
+            .0
+            .pop_front()
+            .unwrap_or_else(|| Err("no answer scripted".into()))
+    }
+}
+
+/// [`tool`] calling platforms through `http`.
+pub(crate) fn tool_with_http(http: FakeHttp) -> super::Tool {
+    let mut tool = tool(None);
+    tool.http = Box::new(http);
+    tool
 }

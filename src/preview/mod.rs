@@ -13,7 +13,7 @@
 //!   (for cmi5: the state documents). The panel's state lives in the page (`sessionStorage`);
 //!   live reload relaunches only the frame.
 
-mod cmi5;
+pub(crate) mod cmi5;
 mod paths;
 mod server;
 mod site;

@@ -24,6 +24,8 @@ const PAGE_SCRIPT: &str = include_str!("assets/lessonpack.js");
 const SCORM_SCRIPT: &str = include_str!("assets/scorm.js");
 /// The built-in cmi5 runtime (xAPI client for the launching LMS).
 const CMI5_SCRIPT: &str = include_str!("assets/cmi5.js");
+/// The LTI runtime (completion reported to `lessonpack serve`).
+const LTI_SCRIPT: &str = include_str!("assets/lti.js");
 
 /// Which tracking the pages carry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,6 +38,9 @@ pub enum Runtime {
     Cmi5,
     /// No LMS tracking: progress is kept in the browser only (web, Common Cartridge).
     Local,
+    /// Hosted by `lessonpack serve`: progress in the browser, completion reported to the
+    /// server, which posts it to the launching platform's gradebook (LTI AGS).
+    Lti,
 }
 
 impl Runtime {
@@ -46,6 +51,7 @@ impl Runtime {
             Runtime::Scorm2004 => "scorm2004",
             Runtime::Cmi5 => "cmi5",
             Runtime::Local => "none",
+            Runtime::Lti => "lti",
         }
     }
 
@@ -55,6 +61,7 @@ impl Runtime {
             Runtime::Scorm12 | Runtime::Scorm2004 => vec!["scorm.js", "lessonpack.js"],
             Runtime::Cmi5 => vec!["cmi5.js", "lessonpack.js"],
             Runtime::Local => vec!["lessonpack.js"],
+            Runtime::Lti => vec!["lti.js", "lessonpack.js"],
         }
     }
 }
@@ -130,6 +137,7 @@ pub fn render(engine: &Engine, module: &Module, runtime: Runtime) -> Result<Rend
             shared.push(OutputFile::bytes("assets/scorm.js", SCORM_SCRIPT));
         }
         Runtime::Cmi5 => shared.push(OutputFile::bytes("assets/cmi5.js", CMI5_SCRIPT)),
+        Runtime::Lti => shared.push(OutputFile::bytes("assets/lti.js", LTI_SCRIPT)),
         Runtime::Local => {}
     }
     shared.sort_by(|a, b| a.path.cmp(&b.path));

@@ -9,9 +9,12 @@ which checks the request like Moodle does and answers with the auto-submitting i
 form). A scripted browser (`requests.Session` plus an HTML form parser) then runs every
 scenario headless: login initiation -> tool's redirect -> `/auth` -> form POST to the tool.
 
-Scenarios: one honest resource-link launch that must reach the lesson page, and forged or
-replayed launches the tool must refuse with a 4xx page naming the expected error code. The
-platform crafts each forgery with its own key material at `/auth`.
+Scenarios: an honest resource-link launch that must reach the lesson page; forged or
+replayed launches the tool must refuse with a 4xx page naming the expected error code (the
+platform crafts each forgery with its own key material at `/auth`); and the grade side
+(`ags.py`: `/token`, `/ags/lineitems/…/scores`, `/dl/return`): a launched page's completion
+reaching the gradebook as 1 of 1, again after the platform forgot its access tokens, and a
+teacher's Deep Linking choice becoming a link whose launch is graded on its own line item.
 
 Prints `PASS|FAIL name detail` per scenario and closes with `N passed, M failed`; exit
 status 0 only when all passed.
@@ -27,6 +30,7 @@ import hashlib
 import hmac
 import json
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -46,7 +50,10 @@ from lti1p3platform.oidc_login import OIDCLoginAbstract
 from lti1p3platform.registration import Registration
 from lti1p3platform.request import Request
 
+from ags import Gradebook
+
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 
 
 def new_key() -> t.Tuple[rsa.RSAPrivateKey, str, str]:
@@ -135,6 +142,7 @@ class Platform:
             .set_deployment_id(self.deployment)
             .set_oidc_login_url(f"{self.tool}/lti/login")
             .set_launch_url(f"{self.tool}/lti/launch")
+            .set_deeplink_launch_url(f"{self.tool}/lti/launch")
             .set_tool_key_set_url(f"{self.tool}/lti/jwks")
             .set_platform_private_key(self.private_pem)
             .set_platform_public_key(self.public_pem)
@@ -143,11 +151,20 @@ class Platform:
         self.config.get_registration()
         self.forge: t.Callable[[dict, dict], str] | None = None
         self.auth_errors: t.List[str] = []
+        self.gradebook = Gradebook(self)
+        # What the next launch is: who, which link (id, custom, line item), or deep linking.
+        self.learner = "user-1"
+        self.link = ("rl-1", {"lesson_id": lesson}, self.gradebook.lineitem_url("1"))
+        self.deep_link_data: dict | None = None
+        self.sent_data: dict | None = None
 
     def login_url(self) -> str:
         login = Login(None, self.config)
-        login.set_lti_message_hint(hint="rl-1")
-        return login.initiate_login("user-1")
+        login.set_lti_message_hint(hint=self.hint())
+        return login.initiate_login(self.learner)
+
+    def hint(self) -> str:
+        return "deep-link" if self.deep_link_data is not None else self.link[0]
 
     def check_auth_request(self, query: dict) -> None:
         """What Moodle's auth.php checks and the library leaves out (reference §2.2)."""
@@ -158,8 +175,8 @@ class Platform:
             "prompt": "none",
             "client_id": self.client_id,
             "redirect_uri": f"{self.tool}/lti/launch",
-            "login_hint": "user-1",
-            "lti_message_hint": "rl-1",
+            "login_hint": self.learner,
+            "lti_message_hint": self.hint(),
         }
         for name, value in expect.items():
             if query.get(name) != value:
@@ -172,14 +189,19 @@ class Platform:
         """The authentication response: the id_token form (forged when asked)."""
         self.check_auth_request(query)
         launch = Launch(DictRequest(query), self.config)
-        launch.set_user_data("user-1", [LEARNER], "Ada Learner", "ada@example.org")
-        launch.set_resource_link_claim("rl-1", title="Lesson link")
         launch.set_launch_context_claim("course-1", context_title="Course")
-        launch.set_custom_parameters_claim({"lesson_id": self.lesson})
-        launch.set_ags(
-            f"{self.issuer}/ags/lineitems",
-            f"{self.issuer}/ags/lineitems/1/lineitem?type_id=1",
-        )
+        if self.deep_link_data is not None:
+            launch.set_user_data(self.learner, [INSTRUCTOR], "Tess Teacher", "tess@example.org")
+            launch.set_dl(
+                f"{self.issuer}/dl/return", title="Add a lesson",
+                accept_types={"ltiResourceLink"}, extra_data=self.deep_link_data,
+            )
+            return launch.lti_launch()
+        link, custom, lineitem = self.link
+        launch.set_user_data(self.learner, [LEARNER], "Ada Learner", "ada@example.org")
+        launch.set_resource_link_claim(link, title="Lesson link")
+        launch.set_custom_parameters_claim(custom)
+        launch.set_ags(f"{self.issuer}/ags/lineitems", lineitem)
         if self.forge is None:
             return launch.lti_launch()
         launch._registration = self.registration  # what lti_launch() sets first
@@ -225,6 +247,21 @@ def serve(platform: Platform) -> ThreadingHTTPServer:
                     self.reply(400, f"auth refused: {escape(repr(e))}", "text/plain")
             else:
                 self.reply(404, "not found", "text/plain")
+
+        def do_POST(self) -> None:
+            url = urlparse(self.path)
+            body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+            form = {k: v[0] for k, v in parse_qs(body.decode(errors="replace")).items()}
+            book = platform.gradebook
+            if url.path == "/token":
+                status, text = book.token(self.headers.get("Content-Type", ""), form)
+            elif url.path.startswith("/ags/"):
+                status, text = book.score(url.path, url.query, self.headers, body)
+            elif url.path == "/dl/return":
+                status, text = book.deep_link_return(form, platform.sent_data)
+            else:
+                status, text = 404, "{}"
+            self.reply(status, text, "application/json")
 
     port = urlparse(platform.issuer).port
     server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
@@ -274,6 +311,136 @@ def honest(platform: Platform) -> t.Tuple[bool, str]:
     if page.status_code != 200 or "<html" not in page.text:
         return False, f"lesson page -> {page.status_code}"
     return True, f"303 -> {location.split('#')[0]} -> 200"
+
+
+def launch_session(platform: Platform) -> t.Tuple[requests.Session, str]:
+    """An honest launch of the current link: the lesson page loads with the LTI runtime;
+    returns the browser and the session token the page got in its URL fragment."""
+    platform.forge = None
+    browser, action, fields = browse_to_form(platform)
+    launched = post(browser, action, fields)
+    location = launched.headers.get("Location", "")
+    if launched.status_code != 303 or "#lti-session=" not in location:
+        raise RuntimeError(f"launch -> {launched.status_code} {location!r} {launched.text[:300]}")
+    page = browser.get(platform.tool + location, timeout=30)
+    if page.status_code != 200 or "assets/lti.js" not in page.text:
+        raise RuntimeError(f"lesson page -> {page.status_code}, without the LTI runtime")
+    script = browser.get(f"{platform.tool}{location.split('#')[0].rsplit('/lessons/', 1)[0]}/assets/lti.js")
+    if script.status_code != 200 or "/lti/score" not in script.text:
+        raise RuntimeError(f"lti.js -> {script.status_code}")
+    return browser, location.split("#lti-session=", 1)[1]
+
+
+def complete(platform: Platform, browser: requests.Session, session: str) -> dict:
+    """What the page's `lti.js` sends when the learner completes the lesson."""
+    answer = browser.post(
+        f"{platform.tool}/lti/score",
+        headers={"Authorization": f"Bearer {session}"},
+        json={"activityProgress": "Completed"},
+        timeout=60,
+    )
+    body = answer.json()
+    body["http"] = answer.status_code
+    return body
+
+
+def one_full_score(platform: Platform, item: str) -> t.Tuple[bool, str]:
+    scores = platform.gradebook.scores_of(item, platform.learner)
+    good = len(scores) == 1 and {
+        k: scores[0].get(k) for k in ("scoreGiven", "scoreMaximum", "activityProgress", "gradingProgress")
+    } == {"scoreGiven": 1, "scoreMaximum": 1, "activityProgress": "Completed", "gradingProgress": "FullyGraded"}
+    return good, f"line item {item}: {scores}"
+
+
+def graded(platform: Platform) -> t.Tuple[bool, str]:
+    """A completed lesson is graded 1 of 1 once; reporting it again changes nothing."""
+    platform.learner = "learner-10"
+    browser, session = launch_session(platform)
+    first = complete(platform, browser, session)
+    if (first["http"], first["status"]) != (200, "delivered"):
+        return False, f"score -> {first}"
+    again = complete(platform, browser, session)
+    ok, detail = one_full_score(platform, "1")
+    return ok and again["status"] == "delivered", f"{first['detail']}; again: {again['detail']}; {detail}"
+
+
+def graded_after_restart(platform: Platform) -> t.Tuple[bool, str]:
+    """The platform forgot every access token: the tool's cached one gets a 401, a new grant
+    follows and the score goes through."""
+    platform.learner = "learner-11"
+    browser, session = launch_session(platform)
+    book = platform.gradebook
+    grants, refused = book.grants, len(book.refused)
+    book.revoke()
+    answer = complete(platform, browser, session)
+    saw_401 = any(r.startswith("401") for r in book.refused[refused:])
+    ok, detail = one_full_score(platform, "1")
+    good = ok and answer["status"] == "delivered" and saw_401 and book.grants == grants + 1
+    return good, f"401 seen: {saw_401}; grants +{book.grants - grants}; {detail}"
+
+
+def deep_linked_then_graded(platform: Platform) -> t.Tuple[bool, str]:
+    """A teacher picks the lesson; the platform makes the link and its line item; a learner's
+    launch of that link is graded on that line item."""
+    default_link = platform.link
+    platform.learner, platform.deep_link_data = "teacher-1", {"opaque": "dl-42", "n": [1, 2]}
+    platform.sent_data = platform.deep_link_data
+    try:
+        browser, action, fields = browse_to_form(platform)
+    finally:
+        platform.deep_link_data = None
+    picker = post(browser, action, fields)
+    forms = re.findall(
+        r'<form method="post" action="([^"]*)"><input type="hidden" name="JWT" value="([^"]*)">',
+        picker.text,
+    )
+    chosen = [
+        (unescape(a), unescape(j)) for a, j in forms
+        if jwt.decode(unescape(j), options={"verify_signature": False})[
+            "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
+        ][0]["custom"]["lesson_id"] == platform.lesson
+    ]
+    if picker.status_code != 200 or len(chosen) != 1:
+        return False, f"picker -> {picker.status_code}, {len(forms)} forms"
+    return_url, response = chosen[0]
+    linked = browser.post(return_url, data={"JWT": response}, timeout=30)
+    if linked.status_code != 200:
+        return False, f"deep linking return -> {linked.status_code} {linked.text[:300]}"
+    link = linked.json()["linked"]
+    made = platform.gradebook.links[link]
+    platform.link = (link, made["custom"], made["lineitem"])
+    platform.learner = "learner-12"
+    try:
+        browser, session = launch_session(platform)
+        answer = complete(platform, browser, session)
+    finally:
+        platform.link = default_link
+    item = linked.json()["lineitem"]
+    ok, detail = one_full_score(platform, item)
+    stray = platform.gradebook.scores_of("1", "learner-12")
+    return ok and not stray and answer["status"] == "delivered", f"{link}; {detail}"
+
+
+def completed_in_a_browser(platform: Platform) -> t.Tuple[bool, str]:
+    """The real page in headless Chromium: the learner reads the transcript to its end, the
+    page's `lti.js` reports the completion, the gradebook gets 1 of 1."""
+    platform.learner = "learner-13"
+    platform.forge = None
+    browser, action, fields = browse_to_form(platform)
+    launched = post(browser, action, fields)
+    location = launched.headers.get("Location", "")
+    if launched.status_code != 303:
+        return False, f"launch -> {launched.status_code}"
+    run = subprocess.run(
+        ["node", platform.page_script, platform.tool + location],
+        capture_output=True, text=True, timeout=120,
+    )
+    if run.returncode != 0:
+        return False, f"lti-page.mjs failed: {run.stderr[:1500]}"
+    seen = json.loads(run.stdout.strip().splitlines()[-1])
+    ok, detail = one_full_score(platform, "1")
+    good = ok and seen["grade"] == "delivered" and not seen["hash"] and not seen["errors"]
+    return good, f"page: {seen}; {detail}"
 
 
 def refused(expected: str, forge=None, tamper=None):
@@ -341,6 +508,10 @@ SCENARIOS = {
     "bad_signature_refused": refused(
         "bad_signature", lambda p, h, c: p.sign(h, c, new_key()[1])
     ),
+    "completion_graded": graded,
+    "completion_graded_after_platform_restart": graded_after_restart,
+    "deep_linked_lesson_launched_and_graded": deep_linked_then_graded,
+    "completed_in_a_browser_and_graded": completed_in_a_browser,
 }
 
 
@@ -363,9 +534,13 @@ def main() -> int:
     parser.add_argument("--module", required=True)
     parser.add_argument("--lesson", required=True)
     parser.add_argument("--wait", type=float, default=120, help="seconds to wait for the tool")
+    parser.add_argument(
+        "--page-script", required=True, help="tests/browser/lti-page.mjs (Chromium learner)"
+    )
     args = parser.parse_args()
     with open(args.config, "rb") as f:
         platform = Platform(tomllib.load(f), args.module, args.lesson)
+    platform.page_script = args.page_script
     serve(platform)
     print(f"platform: {platform.issuer} (client {platform.client_id})", flush=True)
     wait_for_tool(platform, args.wait)
@@ -377,6 +552,8 @@ def main() -> int:
             ok, detail = False, f"{type(e).__name__}: {e}"
         passed, failed = passed + ok, failed + (not ok)
         print(f"{'PASS' if ok else 'FAIL'}  {name:32} {detail}", flush=True)
+    if platform.gradebook.refused:
+        print(f"grade side refused: {platform.gradebook.refused}", flush=True)
     if platform.auth_errors:
         print(f"auth requests refused: {platform.auth_errors}", flush=True)
         failed += 1

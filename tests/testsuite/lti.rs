@@ -9,7 +9,12 @@
 //! tampered `state`, an expired token, a wrong audience, issuer or nonce, an unknown
 //! deployment, `alg: none`, HS256 keyed with the public key, an unknown `kid` and a bad
 //! signature must each be refused with their error code (the platform forges them with its
-//! own keys). The validator's unit tests cover each rule; this proves the HTTP path.
+//! own keys). Then the grade side: a launched page's completion report (what `lti.js`
+//! sends) must reach the platform's gradebook as 1 of 1 through a client-credentials token,
+//! also after the platform forgot its tokens, and a lesson chosen through Deep Linking must
+//! launch and be graded on the line item the platform made for it, and the real page in
+//! headless Chromium (`tests/browser/lti-page.mjs`) must report its own completion. The validator's unit
+//! tests cover each rule; this proves the HTTP path.
 //!
 //! The test fails, never skips, when the venv cannot be made.
 
@@ -23,7 +28,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Every scenario the platform must report as passed.
-const SCENARIOS: [&str; 12] = [
+const SCENARIOS: [&str; 16] = [
     "honest_resource_link_launch",
     "replayed_id_token_refused",
     "tampered_state_refused",
@@ -36,6 +41,10 @@ const SCENARIOS: [&str; 12] = [
     "hs256_with_public_key_refused",
     "unknown_kid_refused",
     "bad_signature_refused",
+    "completion_graded",
+    "completion_graded_after_platform_restart",
+    "deep_linked_lesson_launched_and_graded",
+    "completed_in_a_browser_and_graded",
 ];
 
 /// `tests/lti`.
@@ -80,6 +89,7 @@ deployments = ["deploy-1"]
 #[test]
 fn a_real_lti_platform_launches_lessons_and_forged_launches_are_refused() {
     let python = platform_python();
+    crate::support::browser_setup();
     let fixture = Fixture::copy_from(&Path::new(env!("CARGO_MANIFEST_DIR")).join("module"));
     let (tool_port, platform_port) = (free_port(), free_port());
     assert_ne!(tool_port, platform_port);
@@ -112,6 +122,8 @@ fn a_real_lti_platform_launches_lessons_and_forged_launches_are_refused() {
         .arg(&config_path)
         .args(["--module", "digital-leadership-china"])
         .args(["--lesson", "international-perspective"])
+        .arg("--page-script")
+        .arg(crate::support::browser_dir().join("lti-page.mjs"))
         .stdin(Stdio::null())
         .stdout(report.try_clone().unwrap())
         .stderr(report)

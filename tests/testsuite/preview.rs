@@ -527,16 +527,8 @@ fn stops_on_sigterm_and_removes_its_build_folder() {
 /// browser test set-up with `tests/browser/setup.sh` when it is missing).
 #[test]
 fn browser() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
-    if !dir.join("node_modules/playwright-core").is_dir()
-        || !Path::new("/usr/bin/chromium").exists()
-    {
-        let status = std::process::Command::new("bash")
-            .arg(dir.join("setup.sh"))
-            .status()
-            .expect("bash runs tests/browser/setup.sh");
-        assert!(status.success(), "tests/browser/setup.sh failed ({status})");
-    }
+    let dir = crate::support::browser_dir();
+    crate::support::browser_setup();
     let output = std::process::Command::new("node")
         .args(["--test", "--test-concurrency=1", "preview.test.mjs"])
         .current_dir(&dir)

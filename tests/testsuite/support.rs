@@ -396,3 +396,22 @@ pub(crate) fn files_below(dir: &Path) -> Vec<String> {
     out.sort();
     out
 }
+
+/// `tests/browser` (the Node.js browser tests and their Chromium set-up).
+pub(crate) fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+/// Runs `tests/browser/setup.sh` (Chromium, Node.js packages) when its work is missing.
+pub(crate) fn browser_setup() {
+    let dir = browser_dir();
+    if !dir.join("node_modules/playwright-core").is_dir()
+        || !Path::new("/usr/bin/chromium").exists()
+    {
+        let status = std::process::Command::new("bash")
+            .arg(dir.join("setup.sh"))
+            .status()
+            .expect("bash runs tests/browser/setup.sh");
+        assert!(status.success(), "tests/browser/setup.sh failed ({status})");
+    }
+}

@@ -56,7 +56,7 @@ pub(crate) fn now() -> String {
 }
 
 /// Milliseconds since 1970 as an xAPI timestamp (proleptic Gregorian calendar, UTC).
-fn timestamp(millis: u128) -> String {
+pub(crate) fn timestamp(millis: u128) -> String {
     let secs = (millis / 1000) as i64;
     let (days, rest) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
     // Days to a civil date (Howard Hinnant's `civil_from_days`).

@@ -13,7 +13,7 @@
 //! a record the panel shows, and a new record is announced on `/events`.
 
 mod launch;
-mod mint;
+pub(crate) mod mint;
 mod query;
 pub(crate) mod routes;
 #[cfg(test)]

@@ -109,9 +109,10 @@
   /* ---------- Progress storage ---------- */
 
   // Without an LMS, state lives in localStorage under one key per lesson, or
-  // only in memory where storage throws (sandboxed iframes, privacy modes).
-  function localAdapter() {
-    const key = `lessonpack:${config.module}:${config.lesson}`;
+  // only in memory where storage throws (sandboxed iframes, privacy modes). An LMS
+  // runtime that keeps progress in the browser too (lti.js) gets this adapter under its
+  // own key; remember() keeps its extra fields in the same record.
+  function localAdapter(key = `lessonpack:${config.module}:${config.lesson}`) {
     const data = { position: 0, watched: "", response: "", completed: false };
     let storage = null;
     try {
@@ -133,6 +134,7 @@
       progress(ratio, w, position) { Object.assign(data, { watched: w, position }); write(); },
       complete() { data.completed = true; write(); },
       saveResponse(text) { data.response = text; write(); return "local"; },
+      remember(fields) { Object.assign(data, fields); write(); },
       commit: write,
       finish: write
     };
@@ -142,7 +144,7 @@
     let lms = null;
     if (window.LessonpackLMS && config.standard && config.standard !== "none") {
       try {
-        lms = window.LessonpackLMS.connect(config);
+        lms = window.LessonpackLMS.connect(config, localAdapter);
       } catch (e) {
         lms = null;   // a broken LMS must not break the lesson
       }
