@@ -41,8 +41,8 @@ pub enum Message {
         resource_link_id: String,
         /// `custom.lesson_id`, when the link carries one.
         lesson_id: Option<String>,
-        /// The AGS line item URL, when the platform takes scores.
-        lineitem: Option<String>,
+        /// The AGS endpoint claim, when the platform takes scores.
+        grades: Option<Grades>,
     },
     /// A teacher picks a lesson to link.
     DeepLinking {
@@ -51,6 +51,21 @@ pub enum Message {
         /// `deep_linking_settings.data`, echoed back verbatim.
         data: Option<Value>,
     },
+}
+
+/// What the AGS endpoint claim offers (reference §1.6).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Grades {
+    /// This link's line item, when the platform made one (Deep Linking `lineItem`, or a
+    /// graded activity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineitem: Option<String>,
+    /// The context's line item container.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineitems: Option<String>,
+    /// The scopes the platform grants this tool.
+    #[serde(default)]
+    pub scopes: Vec<String>,
 }
 
 /// Why a launch was refused; the order of the variants is the order of the checks.
@@ -370,8 +385,35 @@ fn message(claims: &Value, message_type: &str) -> Result<Message, LaunchError> {
     Ok(Message::ResourceLink {
         resource_link_id: resource_link_id.to_string(),
         lesson_id: path(claim::CUSTOM, "lesson_id").map(str::to_string),
-        lineitem: path(claim::AGS_ENDPOINT, "lineitem").map(str::to_string),
+        grades: grades(claims.get(claim::AGS_ENDPOINT)),
     })
+}
+
+/// The AGS endpoint claim, when it offers a line item or a container to find one in.
+fn grades(endpoint: Option<&Value>) -> Option<Grades> {
+    let endpoint = endpoint?;
+    let url = |name: &str| {
+        endpoint
+            .get(name)
+            .and_then(Value::as_str)
+            .filter(|u| !u.is_empty())
+            .map(str::to_string)
+    };
+    let grades = Grades {
+        lineitem: url("lineitem"),
+        lineitems: url("lineitems"),
+        scopes: endpoint
+            .get("scope")
+            .and_then(Value::as_array)
+            .map(|s| {
+                s.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    (grades.lineitem.is_some() || grades.lineitems.is_some()).then_some(grades)
 }
 
 /// The JOSE header as JSON, read without trusting it.

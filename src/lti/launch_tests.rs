@@ -81,14 +81,17 @@ fn a_good_token_launches_the_lesson() {
     let Message::ResourceLink {
         resource_link_id,
         lesson_id,
-        lineitem,
+        grades,
     } = launch.message
     else {
         panic!("not a resource link");
     };
     assert_eq!(resource_link_id, "rl-1");
     assert_eq!(lesson_id.as_deref(), Some("first-lesson"));
-    assert!(lineitem.unwrap().ends_with("?type_id=1"));
+    let grades = grades.unwrap();
+    assert!(grades.lineitem.unwrap().ends_with("?type_id=1"));
+    assert_eq!(grades.lineitems, None);
+    assert_eq!(grades.scopes, [crate::lti::ags::SCORE_SCOPE]);
 }
 
 #[test]

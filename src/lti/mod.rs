@@ -11,7 +11,8 @@
 //!   short-lived session a launched lesson page carries, `deep_link` the teacher's lesson
 //!   picker and its signed Deep Linking response;
 //! - `ags` posts the completion score to the launch's line item, `token` gets and caches the
-//!   access tokens it needs, `outbox` queues, retries and records each score, `http` is
+//!   access tokens it needs, `lineitems` finds or makes the line item of a link that came
+//!   without one, `outbox` queues, retries and records each score, `http` is
 //!   the outgoing client;
 //! - `server` is the axum application: `/lti/login`, `/lti/launch`, `/lti/score`, the JWKS
 //!   and the hosted lessons under `/lessons/`.
@@ -23,6 +24,7 @@ pub mod http;
 pub mod jwks;
 pub mod keys;
 pub mod launch;
+pub mod lineitems;
 pub mod login;
 pub mod outbox;
 pub mod server;
@@ -95,6 +97,8 @@ pub struct Tool {
     pub http: Box<dyn http::Http>,
     /// Access tokens for platform services.
     pub tokens: token::Tokens,
+    /// Line items found or made for links that came without one.
+    pub lineitems: lineitems::Cache,
 }
 
 impl Tool {
@@ -111,6 +115,7 @@ impl Tool {
             platform_keys,
             http,
             tokens: token::Tokens::default(),
+            lineitems: lineitems::Cache::default(),
         }
     }
 

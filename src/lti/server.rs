@@ -6,7 +6,9 @@
 //! work is blocking, so it runs on tokio's blocking pool. Every error page says what failed
 //! and launches nothing.
 
+use super::ags::SCORE_SCOPE;
 use super::launch::{self, Message};
+use super::lineitems::{self, Target};
 use super::session::{self, Session};
 use super::store::ScoreState;
 use super::url::escape_html;
@@ -120,7 +122,7 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
         Message::ResourceLink {
             resource_link_id,
             lesson_id,
-            lineitem,
+            grades,
         } => {
             let lesson_id = match lesson_id {
                 Some(id) => id.clone(),
@@ -153,7 +155,7 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
                     dep: launch.deployment_id.clone(),
                     lesson: lesson_id.clone(),
                     rl: resource_link_id.clone(),
-                    lineitem: lineitem.clone(),
+                    grades: grades.clone(),
                     iat: now,
                     exp: now + session::SESSION_SECONDS,
                 },
@@ -218,12 +220,44 @@ async fn score(State(s): State<Shared>, headers: HeaderMap) -> Response {
                 Ok(session) => session,
                 Err(message) => return Ok(json(401, "unauthorized", &message)),
             };
-        let Some(lineitem) = session.lineitem else {
-            return Ok(json(
+        let not_graded = |why: &str| {
+            json(
                 200,
                 "not_graded",
-                "the platform sent no line item for this link, so there is no grade to set",
+                &format!("{why}, so there is no grade to set"),
+            )
+        };
+        let Some(grades) = &session.grades else {
+            return Ok(not_graded(
+                "the platform offered no grade service for this link",
             ));
+        };
+        if !grades.scopes.iter().any(|s| s == SCORE_SCOPE) {
+            return Ok(not_graded(
+                "the platform does not take scores from this tool",
+            ));
+        }
+        let Some(registration) = tool.store.registration(session.reg)?.filter(|r| r.active) else {
+            return Ok(not_graded(
+                "the platform's registration was removed or suspended",
+            ));
+        };
+        let title = s
+            .catalog
+            .lessons
+            .get(&session.lesson)
+            .map_or(session.lesson.as_str(), |l| l.title.as_str());
+        let target = lineitems::target(
+            tool,
+            &registration,
+            grades,
+            &session.rl,
+            (&session.lesson, title),
+        );
+        let lineitem = match target {
+            Ok(Target::Lineitem(lineitem)) => lineitem,
+            Ok(Target::NotGraded(why)) => return Ok(not_graded(&why)),
+            Err(e) => return Ok(json(503, "unavailable", &format!("will retry: {e}"))),
         };
         let Some(job) =
             tool.store

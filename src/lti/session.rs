@@ -29,8 +29,8 @@ pub struct Session {
     pub lesson: String,
     /// `resource_link.id`.
     pub rl: String,
-    /// The AGS line item, when scores are taken.
-    pub lineitem: Option<String>,
+    /// What the launch offered for grades (AGS), when anything.
+    pub grades: Option<super::launch::Grades>,
     /// Issued at.
     pub iat: i64,
     /// Expiry.
@@ -87,7 +87,7 @@ mod tests {
             dep: "deploy-1".into(),
             lesson: "first-lesson".into(),
             rl: "rl-1".into(),
-            lineitem: None,
+            grades: None,
             iat: now,
             exp: now + SESSION_SECONDS,
         }

@@ -8,6 +8,9 @@ leaves out (reference `lti-cc-cmi5.md` §2.2) is checked here the way Moodle doe
 - token: form content type only, `grant_type` / `client_assertion_type`, `iss` = `sub` =
   client id, `aud` = the token URL exactly, a lifetime of at most five minutes, no reused
   `jti`; a bad grant is a 400 with an OAuth error, never a 500;
+- line items: `GET /ags/lineitems?resource_link_id=` and `POST /ags/lineitems` (media type
+  `application/vnd.ims.lis.v2.lineitem+json`, a label and a positive `scoreMaximum`), with
+  a token granted the line item scope;
 - scores: only under `/ags/lineitems/<id>/lineitem/scores?type_id=1` (Moodle's line item
   URLs carry a query), bearer token valid and granted the score scope (401 otherwise,
   also for tokens issued before `revoke()` — a platform restart), media type
@@ -26,11 +29,14 @@ import re
 import time
 import typing as t
 from datetime import datetime
+from urllib.parse import parse_qs
 
 import jwt
 
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 SCORE_TYPE = "application/vnd.ims.lis.v1.score+json"
+LINEITEM_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/lineitem"
+LINEITEM_TYPE = "application/vnd.ims.lis.v2.lineitem+json"
 ASSERTION_TYPE = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
 DL_ITEMS = "https://purl.imsglobal.org/spec/lti-dl/claim/content_items"
 DL_DATA = "https://purl.imsglobal.org/spec/lti-dl/claim/data"
@@ -56,6 +62,7 @@ class Gradebook:
         self.refused: t.List[str] = []  # every 4xx this side answered, with its reason
         self.live: t.Set[str] = set()  # access tokens issued and not revoked
         self.links: t.Dict[str, dict] = {}  # deep-linked resource links
+        self.made: t.List[str] = []  # line items the tool made
 
     def lineitem_url(self, item: str) -> str:
         return f"{self.platform.issuer}/ags/lineitems/{item}/lineitem?type_id=1"
@@ -112,20 +119,9 @@ class Gradebook:
         if not found or found.group(1) not in self.lineitems or query != "type_id=1":
             return self.refuse(404, f"no line item at {path}?{query}")
         item = found.group(1)
-        bearer = headers.get("Authorization", "")
-        if not bearer.startswith("Bearer "):
-            return self.refuse(401, "no bearer token")
-        try:
-            token = jwt.decode(
-                bearer[7:], self.platform.public_pem, algorithms=["RS256"],
-                options={"verify_aud": False},
-            )
-        except jwt.PyJWTError as e:
-            return self.refuse(401, f"token: {e}")
-        if bearer[7:] not in self.live:
-            return self.refuse(401, "token unknown (issued before a restart)")
-        if SCORE_SCOPE not in token.get("scopes", "").split():
-            return self.refuse(401, "token lacks the score scope")
+        unauthorized = self.unauthorized(headers, {SCORE_SCOPE})
+        if unauthorized:
+            return unauthorized
         if headers.get("Content-Type", "").split(";")[0].strip() != SCORE_TYPE:
             return self.refuse(400, f"media type {headers.get('Content-Type')!r}")
         try:
@@ -150,6 +146,57 @@ class Gradebook:
             return self.refuse(400, "scoreGiven above scoreMaximum")
         history.append(score)
         return reply(200, {})
+
+    def unauthorized(self, headers: t.Any, scopes: t.Set[str]) -> Reply | None:
+        """A 401 unless the bearer token is live, ours, and granted one of `scopes`."""
+        bearer = headers.get("Authorization", "")
+        if not bearer.startswith("Bearer "):
+            return self.refuse(401, "no bearer token")
+        try:
+            token = jwt.decode(
+                bearer[7:], self.platform.public_pem, algorithms=["RS256"],
+                options={"verify_aud": False},
+            )
+        except jwt.PyJWTError as e:
+            return self.refuse(401, f"token: {e}")
+        if bearer[7:] not in self.live:
+            return self.refuse(401, "token unknown (issued before a restart)")
+        if not scopes & set(token.get("scopes", "").split()):
+            return self.refuse(401, f"token lacks the scope {sorted(scopes)}")
+        return None
+
+    # -- line items ----------------------------------------------------------------------
+
+    def find_lineitems(self, query: str, headers: t.Any) -> Reply:
+        """`GET /ags/lineitems[?resource_link_id=…]`."""
+        unauthorized = self.unauthorized(headers, {LINEITEM_SCOPE, LINEITEM_SCOPE + ".readonly"})
+        if unauthorized:
+            return unauthorized
+        wanted = parse_qs(query).get("resource_link_id", [None])[0]
+        found = [
+            {**item, "id": self.lineitem_url(number)}
+            for number, item in self.lineitems.items()
+            if wanted is None or item.get("resourceLinkId") == wanted
+        ]
+        return reply(200, found)
+
+    def make_lineitem(self, headers: t.Any, body: bytes) -> Reply:
+        """`POST /ags/lineitems`: a new column."""
+        unauthorized = self.unauthorized(headers, {LINEITEM_SCOPE})
+        if unauthorized:
+            return unauthorized
+        if headers.get("Content-Type", "").split(";")[0].strip() != LINEITEM_TYPE:
+            return self.refuse(400, f"media type {headers.get('Content-Type')!r}")
+        try:
+            item = json.loads(body)
+        except ValueError:
+            return self.refuse(400, "not JSON")
+        if not item.get("label") or not item.get("scoreMaximum", 0) > 0:
+            return self.refuse(400, f"line item {item!r}")
+        number = str(len(self.lineitems) + 1)
+        self.lineitems[number] = item
+        self.made.append(number)
+        return reply(201, {**item, "id": self.lineitem_url(number)})
 
     def scores_of(self, item: str, user: str) -> t.List[dict]:
         return [s for s in self.scores.get(item, []) if s["userId"] == user]

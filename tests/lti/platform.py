@@ -238,6 +238,9 @@ def serve(platform: Platform) -> ThreadingHTTPServer:
             url = urlparse(self.path)
             if url.path == "/.well-known/jwks.json":
                 self.reply(200, json.dumps(platform.config.get_jwks()), "application/json")
+            elif url.path == "/ags/lineitems":
+                status, text = platform.gradebook.find_lineitems(url.query, self.headers)
+                self.reply(status, text, "application/json")
             elif url.path == "/auth":
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
                 try:
@@ -255,6 +258,8 @@ def serve(platform: Platform) -> ThreadingHTTPServer:
             book = platform.gradebook
             if url.path == "/token":
                 status, text = book.token(self.headers.get("Content-Type", ""), form)
+            elif url.path == "/ags/lineitems":
+                status, text = book.make_lineitem(self.headers, body)
             elif url.path.startswith("/ags/"):
                 status, text = book.score(url.path, url.query, self.headers, body)
             elif url.path == "/dl/return":
@@ -443,6 +448,29 @@ def completed_in_a_browser(platform: Platform) -> t.Tuple[bool, str]:
     return good, f"page: {seen}; {detail}"
 
 
+def unlinked_then_graded(platform: Platform) -> t.Tuple[bool, str]:
+    """A link placed without a line item: the tool makes one (once, for two learners) and
+    grades both on it."""
+    default_link = platform.link
+    platform.link = ("rl-9", {"lesson_id": platform.lesson}, None)
+    answers = []
+    try:
+        for learner in ("learner-20", "learner-21"):
+            platform.learner = learner
+            browser, session = launch_session(platform)
+            answers.append(complete(platform, browser, session)["status"])
+    finally:
+        platform.link = default_link
+    book = platform.gradebook
+    made = [n for n in book.made if book.lineitems[n].get("resourceLinkId") == "rl-9"]
+    if len(made) != 1:
+        return False, f"line items made for rl-9: {made}; answers {answers}"
+    graded_both = all(
+        len(book.scores_of(made[0], learner)) == 1 for learner in ("learner-20", "learner-21")
+    )
+    return graded_both and answers == ["delivered"] * 2, f"made line item {made[0]}: {book.lineitems[made[0]]}"
+
+
 def refused(expected: str, forge=None, tamper=None):
     """A scenario: the launch (forged at `/auth`, or its form tampered) must get 4xx `expected`."""
 
@@ -512,6 +540,7 @@ SCENARIOS = {
     "completion_graded_after_platform_restart": graded_after_restart,
     "deep_linked_lesson_launched_and_graded": deep_linked_then_graded,
     "completed_in_a_browser_and_graded": completed_in_a_browser,
+    "link_without_line_item_gets_one_and_is_graded": unlinked_then_graded,
 }
 
 

@@ -28,7 +28,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Every scenario the platform must report as passed.
-const SCENARIOS: [&str; 16] = [
+const SCENARIOS: [&str; 17] = [
     "honest_resource_link_launch",
     "replayed_id_token_refused",
     "tampered_state_refused",
@@ -45,6 +45,7 @@ const SCENARIOS: [&str; 16] = [
     "completion_graded_after_platform_restart",
     "deep_linked_lesson_launched_and_graded",
     "completed_in_a_browser_and_graded",
+    "link_without_line_item_gets_one_and_is_graded",
 ];
 
 /// `tests/lti`.
