@@ -140,18 +140,40 @@ pub fn initiate(tool: &Tool, params: &HashMap<String, String>) -> Result<Redirec
     if let Some(hint) = params.get("lti_message_hint") {
         query.push(("lti_message_hint", hint.as_str()));
     }
-    let secure = if tool.config.is_insecure_loopback() {
-        ""
-    } else {
-        "; SameSite=None; Secure"
-    };
     Ok(Redirect {
         location: url::with_query(&reg.auth_login_url, &query),
         cookie: format!(
-            "{}={state}; HttpOnly; Path=/lti; Max-Age={STATE_SECONDS}{secure}",
-            cookie_name(&state)
+            "{}={state}; HttpOnly; Path=/lti; Max-Age={STATE_SECONDS}{}",
+            cookie_name(&state),
+            cross_site(tool)
         ),
     })
+}
+
+/// The `Set-Cookie` value that deletes the state cookie of `state` (sent with the launch's
+/// answer: the state is used up either way); `None` for a value no cookie of ours can have.
+pub fn clear_cookie(tool: &Tool, state: &str) -> Option<String> {
+    let ours = !state.is_empty()
+        && state
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    ours.then(|| {
+        format!(
+            "{}=; HttpOnly; Path=/lti; Max-Age=0{}",
+            cookie_name(state),
+            cross_site(tool)
+        )
+    })
+}
+
+/// The cookie attributes for a platform's cross-site form POST (none on plain-http loopback,
+/// where browsers drop `Secure` cookies).
+fn cross_site(tool: &Tool) -> &'static str {
+    if tool.config.is_insecure_loopback() {
+        ""
+    } else {
+        "; SameSite=None; Secure"
+    }
 }
 
 #[cfg(test)]
@@ -172,6 +194,17 @@ mod tests {
         ("target_link_uri", "http://127.0.0.1:8000/lti/launch"),
         ("lti_message_hint", "42"),
     ];
+
+    #[test]
+    fn the_state_cookie_is_cleared_only_for_values_we_could_have_set() {
+        let tool = testkit::tool(None);
+        assert_eq!(
+            clear_cookie(&tool, "aB-_9").as_deref(),
+            Some("lp_state_aB-_9=; HttpOnly; Path=/lti; Max-Age=0")
+        );
+        assert_eq!(clear_cookie(&tool, ""), None);
+        assert_eq!(clear_cookie(&tool, "x; Domain=evil"), None);
+    }
 
     #[test]
     fn redirects_to_the_platform_with_state_and_nonce() {

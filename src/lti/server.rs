@@ -101,6 +101,10 @@ async fn launch(
         .filter_map(|v| v.to_str().ok())
         .collect::<Vec<_>>()
         .join("; ");
+    let clear = form
+        .get("state")
+        .and_then(|state| login::clear_cookie(&s.tool, state))
+        .and_then(|cookie| HeaderValue::from_str(&cookie).ok());
     let shared = s.clone();
     let result = tokio::task::spawn_blocking(move || {
         let launch = launch::validate(&shared.tool, &form, Some(&cookies), now())?;
@@ -109,11 +113,15 @@ async fn launch(
         Ok::<_, launch::LaunchError>(page)
     })
     .await;
-    match result {
+    let mut response = match result {
         Ok(Ok(response)) => response,
         Ok(Err(e)) => error_page(e.status(), e.code(), &e.message()),
         Err(e) => error_page(500, "internal", &e.to_string()),
+    };
+    if let Some(clear) = clear {
+        response.headers_mut().append(header::SET_COOKIE, clear);
     }
+    response
 }
 
 /// What a valid launch shows: the lesson (resource link) or the lesson picker (deep linking).

@@ -312,10 +312,13 @@ def honest(platform: Platform) -> t.Tuple[bool, str]:
     page_path = f"/lessons/{platform.module}/lessons/{platform.lesson}/index.html#lti-session="
     if launched.status_code != 303 or not location.startswith(page_path):
         return False, f"launch -> {launched.status_code} {location!r} {launched.text[:300]}"
+    left = [c.name for c in browser.cookies if c.name.startswith("lp_state_")]
+    if left:
+        return False, f"the state cookie outlived the launch: {left}"
     page = browser.get(platform.tool + location, timeout=30)
     if page.status_code != 200 or "<html" not in page.text:
         return False, f"lesson page -> {page.status_code}"
-    return True, f"303 -> {location.split('#')[0]} -> 200"
+    return True, f"303 -> {location.split('#')[0]} -> 200; state cookie cleared"
 
 
 def launch_session(platform: Platform) -> t.Tuple[requests.Session, str]:
@@ -491,9 +494,14 @@ def refused(expected: str, forge=None, tamper=None):
 
 
 def replay(browser: requests.Session, action: str, fields: dict) -> dict:
+    """Launch once, then replay the same form with the state cookie put back (a thief who
+    captured both): only the server's single-use state can refuse it."""
+    captured = [c for c in browser.cookies if c.name.startswith("lp_state_")]
     first = post(browser, action, fields)
     if first.status_code != 303:
         raise RuntimeError(f"the first launch was refused: {first.status_code}")
+    for cookie in captured:
+        browser.cookies.set_cookie(cookie)
     return fields
 
 
