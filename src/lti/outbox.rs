@@ -52,16 +52,6 @@ pub fn deliver(tool: &Tool, job: ScoreJob) -> anyhow::Result<ScoreJob> {
     Ok(job)
 }
 
-/// Delivers every score whose retry is due; returns how many were tried.
-pub fn deliver_due(tool: &Tool) -> anyhow::Result<usize> {
-    let due = tool.store.due_scores(now())?;
-    let count = due.len();
-    for job in due {
-        deliver(tool, job)?;
-    }
-    Ok(count)
-}
-
 /// The delay before the attempt after the `attempts`-th.
 pub fn backoff(attempts: u32) -> i64 {
     let doublings = attempts.saturating_sub(1).min(16);

@@ -115,7 +115,10 @@ async fn launch(
     .await;
     let mut response = match result {
         Ok(Ok(response)) => response,
-        Ok(Err(e)) => error_page(e.status(), e.code(), &e.message()),
+        Ok(Err(e)) => {
+            eprintln!("serve: launch refused: {}: {}", e.code(), e.message());
+            error_page(e.status(), e.code(), &e.message())
+        }
         Err(e) => error_page(500, "internal", &e.to_string()),
     };
     if let Some(clear) = clear {
@@ -278,6 +281,7 @@ async fn score(State(s): State<Shared>, headers: HeaderMap) -> Response {
             ));
         };
         let job = outbox::deliver(tool, job)?;
+        log_score(&job);
         let error = job.last_error.unwrap_or_default();
         Ok::<_, anyhow::Error>(match job.state {
             ScoreState::Delivered => json(200, "delivered", "the completion is in the gradebook"),
@@ -303,6 +307,24 @@ fn json(status: u16, code: &str, detail: &str) -> Response {
         .into_response()
 }
 
+/// One line on stderr for an administrator: where a score stands.
+fn log_score(job: &super::store::ScoreJob) {
+    let error = job.last_error.as_deref().unwrap_or("");
+    match job.state {
+        ScoreState::Delivered => {
+            eprintln!("serve: score delivered: `{}` on {}", job.sub, job.lineitem);
+        }
+        ScoreState::Pending => eprintln!(
+            "serve: score queued (attempt {}): `{}` on {}: {error}",
+            job.attempts, job.sub, job.lineitem
+        ),
+        ScoreState::Failed => eprintln!(
+            "serve: score refused: `{}` on {}: {error}",
+            job.sub, job.lineitem
+        ),
+    }
+}
+
 /// Every `period`: drops expired login states and nonces, and retries the scores due.
 pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
     let mut ticks = tokio::time::interval(period);
@@ -311,7 +333,10 @@ pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
         let tool = tool.clone();
         let done = tokio::task::spawn_blocking(move || {
             tool.store.purge(now())?;
-            outbox::deliver_due(&tool)
+            for job in tool.store.due_scores(now())? {
+                log_score(&outbox::deliver(&tool, job)?);
+            }
+            Ok::<_, anyhow::Error>(())
         })
         .await;
         if let Ok(Err(e)) = done {
