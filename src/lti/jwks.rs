@@ -6,7 +6,7 @@
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a fetched JWKS is used before it is fetched again.
@@ -62,11 +62,12 @@ struct Cached {
     fetched: Instant,
 }
 
-/// The cache of platform key sets.
+/// The cache of platform key sets: one entry per JWKS URL, each with its own lock, so a
+/// slow platform holds up only its own launches.
 pub struct PlatformKeys {
     fetch: Box<dyn Fetch>,
     cooldown: Duration,
-    cache: Mutex<HashMap<String, Cached>>,
+    cache: Mutex<HashMap<String, Arc<Mutex<Option<Cached>>>>>,
 }
 
 impl PlatformKeys {
@@ -82,30 +83,37 @@ impl PlatformKeys {
 
     /// The verification key `kid` of the JWKS at `url`.
     pub fn key(&self, url: &str, kid: &str) -> Result<DecodingKey, KeyError> {
-        // Held across the fetch: concurrent launches wait for one fetch instead of each
-        // making their own.
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        let age = cache.get(url).map(|c| c.fetched.elapsed());
-        let fetch_now = match age {
+        let entry = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(url.to_string())
+            .or_default()
+            .clone();
+        // Held across the fetch: concurrent launches from one platform wait for one fetch
+        // instead of each making their own.
+        let mut cached = entry.lock().unwrap_or_else(|e| e.into_inner());
+        let fetch_now = match cached.as_ref() {
             None => true,
-            Some(age) if age >= MAX_AGE => true,
-            Some(age) => {
-                let known = cache.get(url).is_some_and(|c| c.set.find(kid).is_some());
-                !known && age >= self.cooldown
-            }
+            Some(c) if c.fetched.elapsed() >= MAX_AGE => true,
+            Some(c) => c.set.find(kid).is_none() && c.fetched.elapsed() >= self.cooldown,
         };
         if fetch_now {
-            let set = self.fetch.fetch(url).map_err(KeyError::Fetch)?;
-            cache.insert(
-                url.to_string(),
-                Cached {
-                    set,
-                    fetched: Instant::now(),
-                },
-            );
+            match self.fetch.fetch(url) {
+                Ok(set) => {
+                    *cached = Some(Cached {
+                        set,
+                        fetched: Instant::now(),
+                    });
+                }
+                // A platform briefly unreachable: a key already known stays good (it was
+                // fetched from the registered URL); the next launch asks again.
+                Err(_) if cached.as_ref().is_some_and(|c| c.set.find(kid).is_some()) => {}
+                Err(e) => return Err(KeyError::Fetch(e)),
+            }
         }
-        let jwk = cache
-            .get(url)
+        let jwk = cached
+            .as_ref()
             .and_then(|c| c.set.find(kid))
             .ok_or_else(|| KeyError::UnknownKid(kid.to_string()))?;
         if !matches!(jwk.algorithm, AlgorithmParameters::RSA(_)) {
@@ -148,6 +156,24 @@ mod tests {
         assert_eq!(fake.count(), 1, "cached");
         assert!(matches!(keys.key("u", "forged"), Err(KeyError::UnknownKid(k)) if k == "forged"));
         assert_eq!(fake.count(), 1, "no refetch inside the cooldown");
+    }
+
+    #[test]
+    fn a_known_key_outlives_a_failed_refresh() {
+        let platform = testkit::platform_key();
+        let fake = FakeFetch::new(vec![platform.jwk()]);
+        let keys = PlatformKeys::new(Box::new(fake.clone()), Duration::ZERO);
+        assert!(keys.key("u", &platform.kid).is_ok());
+        fake.fail(true);
+        assert!(matches!(keys.key("u", "other"), Err(KeyError::Fetch(_))));
+        assert!(
+            keys.key("u", &platform.kid).is_ok(),
+            "cached key still used"
+        );
+        assert!(matches!(
+            keys.key("v", &platform.kid),
+            Err(KeyError::Fetch(_))
+        ));
     }
 
     #[test]

@@ -74,13 +74,16 @@ pub(crate) fn other_key() -> &'static TestKey {
     KEY.get_or_init(TestKey::make)
 }
 
-/// A JWKS "fetched" from memory, counting fetches.
+/// A JWKS "fetched" from memory, counting fetches (and failing them when told to).
 #[derive(Clone)]
-pub(crate) struct FakeFetch(Arc<Mutex<(Vec<Jwk>, usize)>>);
+pub(crate) struct FakeFetch(Arc<Mutex<(Vec<Jwk>, usize, bool)>>);
 
 impl FakeFetch {
     pub(crate) fn new(keys: Vec<Jwk>) -> Self {
-        FakeFetch(Arc::new(Mutex::new((keys, 0))))
+        FakeFetch(Arc::new(Mutex::new((keys, 0, false))))
+    }
+    pub(crate) fn fail(&self, fail: bool) {
+        self.0.lock().expect("lock").2 = fail;
     }
     pub(crate) fn set(&self, keys: Vec<Jwk>) {
         self.0.lock().expect("lock").0 = keys;
@@ -94,6 +97,9 @@ impl Fetch for FakeFetch {
     fn fetch(&self, _url: &str) -> Result<JwkSet, String> {
         let mut inner = self.0.lock().expect("lock");
         inner.1 += 1;
+        if inner.2 {
+            return Err("the platform is unreachable".into());
+        }
         Ok(JwkSet {
             keys: inner.0.clone(),
         })
