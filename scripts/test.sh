@@ -5,8 +5,10 @@
 # cmi5 test in tests/cmi5/) Debian's chromium and ffmpeg, their npm packages (playwright-core
 # drives Debian's Chromium and downloads no browser) and a Python venv with ralph-malph (the
 # xAPI statement validator); for the LTI end-to-end test (tests/lti/) a Python venv with
-# lti1p3platform, a real LTI 1.3 platform. Then `cargo test` (extra arguments go to it), then
-# the browser suite against packages built by the debug binary.
+# lti1p3platform, a real LTI 1.3 platform; for the PostgreSQL store's tests Debian's
+# postgresql (its server programs: the tests make and start clusters of their own). Then
+# `cargo test` (extra arguments go to it), then the browser suite against packages built by
+# the debug binary.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,6 +24,14 @@ if ! command -v xmllint >/dev/null 2>&1; then
   echo "test.sh: installing libxml2-utils (xmllint validates the SCORM manifests)" >&2
   as_root apt-get update -qq
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libxml2-utils >/dev/null
+fi
+
+# PostgreSQL's server programs (the PostgreSQL store's tests start a throwaway cluster: as
+# `nobody` through runuser when run as root, since postgres refuses root).
+if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "test.sh: installing postgresql (the PostgreSQL store's tests run a real server)" >&2
+  as_root apt-get update -qq
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
 # The xAPI validator's venv, unless it already imports ralph.

@@ -4,6 +4,7 @@
 //! ```toml
 //! base-url = "https://lessons.example.org"   # how platforms and browsers reach the tool
 //! database = "lti.sqlite"                    # default: `lti.sqlite` next to this file
+//! # database = "postgres://lessonpack@db.internal:5432/lessonpack?sslmode=disable"
 //! jwks-refetch-cooldown = 10                 # seconds between refetches on an unknown kid
 //!
 //! [[registrations]]
@@ -14,6 +15,11 @@
 //! jwks-url = "https://moodle.example.org/mod/lti/certs.php"
 //! deployments = ["1"]
 //! ```
+//!
+//! `database` is a SQLite file path, relative to this file, unless it starts with
+//! `postgres://` or `postgresql://`: then it is the URL of a PostgreSQL database (feature
+//! `postgres`), which several `serve` instances behind a load balancer can share. The URL is
+//! checked here (a malformed one, or one asking for TLS, is refused with its position).
 
 use super::url::Url;
 use crate::diagnostic::{Diagnostic, Report};
@@ -25,12 +31,34 @@ use std::path::{Path, PathBuf};
 pub struct Config {
     /// `scheme://host[:port]` the tool is reached at, without a trailing slash.
     pub base_url: String,
-    /// The SQLite database file (absolute, or relative to the working directory).
-    pub database: PathBuf,
+    /// Where the tool keeps its state.
+    pub database: Database,
     /// Seconds between two fetches of a platform's JWKS caused by an unknown `kid`.
     pub jwks_refetch_cooldown: u64,
     /// The platforms the tool trusts.
     pub registrations: Vec<Registration>,
+}
+
+/// Where the tool keeps its state (`database` in `lti.toml`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Database {
+    /// A SQLite file (absolute, or relative to the working directory).
+    Sqlite(PathBuf),
+    /// A PostgreSQL database: its `postgres://` or `postgresql://` URL, as written.
+    Postgres(String),
+}
+
+impl Database {
+    /// What `value` (the `database` key) names: a PostgreSQL URL when it starts with
+    /// `postgres:` or `postgresql:`, otherwise a SQLite file relative to `dir`.
+    fn from_key(dir: &Path, value: &str) -> Database {
+        let lower = value.to_ascii_lowercase();
+        if lower.starts_with("postgres:") || lower.starts_with("postgresql:") {
+            Database::Postgres(value.to_string())
+        } else {
+            Database::Sqlite(dir.join(value))
+        }
+    }
 }
 
 /// One platform registration: an issuer and the client id it gave this tool.
@@ -55,7 +83,7 @@ pub struct Registration {
 #[serde(rename_all = "kebab-case", deny_unknown_fields)]
 struct RawConfig {
     base_url: String,
-    database: Option<PathBuf>,
+    database: Option<String>,
     jwks_refetch_cooldown: Option<u64>,
     #[serde(default)]
     registrations: Vec<Registration>,
@@ -67,7 +95,7 @@ impl Config {
     pub fn bare(base_url: &str) -> Config {
         Config {
             base_url: base_url.trim_end_matches('/').to_string(),
-            database: PathBuf::from("lti.sqlite"),
+            database: Database::Sqlite(PathBuf::from("lti.sqlite")),
             jwks_refetch_cooldown: 10,
             registrations: Vec::new(),
         }
@@ -118,6 +146,19 @@ impl Config {
             check_url("token-url", &r.token_url);
             check_url("jwks-url", &r.jwks_url);
         }
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let database = Database::from_key(dir, raw.database.as_deref().unwrap_or("lti.sqlite"));
+        if let Database::Postgres(url) = &database
+            && let Err(problem) = super::store::check_postgres_url(url)
+        {
+            report.push(
+                Diagnostic::error(format!("`database`: {problem}"))
+                    .at(path, at(url))
+                    .with_help(
+                        "write `postgres://user:password@host:port/database?sslmode=disable`",
+                    ),
+            );
+        }
         for (i, r) in raw.registrations.iter().enumerate() {
             let twin = raw.registrations[..i]
                 .iter()
@@ -144,10 +185,9 @@ impl Config {
         if report.has_errors() {
             return Err(report);
         }
-        let dir = path.parent().unwrap_or(Path::new("."));
         Ok(Config {
             base_url: raw.base_url.trim_end_matches('/').to_string(),
-            database: dir.join(raw.database.unwrap_or_else(|| "lti.sqlite".into())),
+            database,
             jwks_refetch_cooldown: raw.jwks_refetch_cooldown.unwrap_or(10),
             registrations: raw.registrations,
         })
@@ -178,7 +218,7 @@ deployments = ["deploy-1"]
     fn reads_a_registration() {
         let config = Config::parse(Path::new("/x/lti.toml"), GOOD.as_bytes()).unwrap();
         assert_eq!(config.base_url, "http://127.0.0.1:8000");
-        assert_eq!(config.database, Path::new("/x/lti.sqlite"));
+        assert_eq!(config.database, Database::Sqlite("/x/lti.sqlite".into()));
         assert_eq!(config.registrations[0].deployments, ["deploy-1"]);
         assert!(config.is_insecure_loopback());
     }
@@ -201,5 +241,38 @@ deployments = ["deploy-1"]
                 .render()
                 .contains("`auth-login-url` must be an https URL")
         );
+    }
+
+    #[test]
+    fn a_postgres_url_selects_postgresql_and_a_malformed_one_is_refused() {
+        let url = "postgresql://lp@127.0.0.1:5432/lp?sslmode=disable";
+        let text = format!("database = \"{url}\"\n{GOOD}");
+        let parsed = Config::parse(Path::new("lti.toml"), text.as_bytes());
+        if cfg!(feature = "postgres") {
+            assert_eq!(parsed.unwrap().database, Database::Postgres(url.into()));
+        } else {
+            let out = parsed.unwrap_err().render();
+            assert!(out.contains("`postgres` feature"), "{out}");
+        }
+        for (bad, says) in [
+            (
+                "postgres://lp@127.0.0.1:notaport/lp",
+                "not a PostgreSQL connection URL",
+            ),
+            (
+                "postgres://lp@127.0.0.1/lp?sslmode=require",
+                "only `sslmode=disable`",
+            ),
+            ("postgres:lp@127.0.0.1/lp", "postgres://"),
+        ] {
+            let text = format!("base-url = \"http://127.0.0.1:8000\"\ndatabase = \"{bad}\"\n");
+            let out = Config::parse(Path::new("lti.toml"), text.as_bytes())
+                .unwrap_err()
+                .render();
+            if cfg!(feature = "postgres") {
+                assert!(out.contains(says), "{bad}: {out}");
+            }
+            assert!(out.contains("lti.toml:2:13"), "{bad}: {out}");
+        }
     }
 }

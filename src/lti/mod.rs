@@ -2,7 +2,8 @@
 //!
 //! - `config` reads `lti.toml` (the tool's base URL, the platforms it trusts);
 //! - `store` keeps registrations, deployments, tool keys, login states and used nonces
-//!   (SQLite by default, behind the [`store::Store`] trait);
+//!   (a SQLite file by default, or a PostgreSQL database several instances share, behind
+//!   the [`store::Store`] trait);
 //! - `keys` makes and rotates the tool's RSA keys and publishes them as a JWKS;
 //! - `jwks` fetches and caches each platform's JWKS (one rate-limited refetch on an
 //!   unknown `kid`);

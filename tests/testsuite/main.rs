@@ -20,7 +20,10 @@ mod preview;
 mod render;
 #[cfg(feature = "lti")]
 mod serve;
+#[cfg(feature = "postgres")]
+mod serve_postgres;
 mod support;
+mod system;
 mod validate;
 #[cfg(feature = "watch")]
 mod watch;

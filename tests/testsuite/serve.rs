@@ -24,8 +24,9 @@ jwks-url = "http://127.0.0.1:9001/.well-known/jwks.json"
 deployments = ["deploy-1"]
 "#;
 
-/// Starts `serve` on a free port; returns the process and the port.
-fn start(fixture: &Fixture) -> (Running, u16) {
+/// Starts `serve` with `<fixture root>/lti.toml` on a free port; returns the process and
+/// the port.
+pub(crate) fn start(fixture: &Fixture) -> (Running, u16) {
     let config = fixture.root().join("lti.toml");
     let args: Vec<&OsStr> = vec![
         OsStr::new("serve"),
@@ -51,6 +52,18 @@ fn start(fixture: &Fixture) -> (Running, u16) {
 
 /// A raw HTTP/1.1 request; status, lowercased head, body.
 fn send(port: u16, method: &str, target: &str, headers: &str, body: &str) -> (u16, String, String) {
+    let (status, head, body) = exchange(port, method, target, headers, body);
+    (status, head.to_ascii_lowercase(), body)
+}
+
+/// A raw HTTP/1.1 request; status, head as sent, body.
+pub(crate) fn exchange(
+    port: u16,
+    method: &str,
+    target: &str,
+    headers: &str,
+    body: &str,
+) -> (u16, String, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(10)))
@@ -66,7 +79,7 @@ fn send(port: u16, method: &str, target: &str, headers: &str, body: &str) -> (u1
     let text = String::from_utf8_lossy(&response).into_owned();
     let (head, body) = text.split_once("\r\n\r\n").unwrap();
     let status = head.split(' ').nth(1).unwrap().parse().unwrap();
-    (status, head.to_ascii_lowercase(), body.to_string())
+    (status, head.to_string(), body.to_string())
 }
 
 fn kids(port: u16) -> Vec<String> {

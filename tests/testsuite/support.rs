@@ -4,6 +4,8 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
+pub(crate) use crate::system::apt_install;
+
 /// The `tests/js` directory, with its npm packages installed (`npm ci` once, on first use).
 ///
 /// Panics when npm is missing or the install fails: tests that need the tools must not pass
@@ -115,21 +117,7 @@ pub(crate) fn xmllint() -> PathBuf {
         if path.is_file() {
             return path;
         }
-        let apt = |args: &[&str]| {
-            Command::new("apt-get")
-                .args(args)
-                .env("DEBIAN_FRONTEND", "noninteractive")
-                .status()
-                .is_ok_and(|s| s.success())
-        };
-        let install = ["install", "-y", "-qq", "libxml2-utils"];
-        if !apt(&install) {
-            assert!(
-                apt(&["update", "-qq"]) && apt(&install),
-                "xmllint is missing and `apt-get install -y libxml2-utils` failed: install the \
-                 Debian package libxml2-utils (or run scripts/test.sh, which does it as root)"
-            );
-        }
+        apt_install("libxml2-utils");
         assert!(
             path.is_file(),
             "libxml2-utils was installed but {} does not exist",
@@ -315,24 +303,6 @@ pub(crate) fn load_and_render(
     (project.module, rendered, report)
 }
 
-/// Installs a Debian package with apt-get (updating the lists once if the first try fails);
-/// panics with what to do when it cannot.
-pub(crate) fn apt_install(package: &str) {
-    let apt = |args: &[&str]| {
-        Command::new("apt-get")
-            .args(args)
-            .env("DEBIAN_FRONTEND", "noninteractive")
-            .status()
-            .is_ok_and(|s| s.success())
-    };
-    let install = ["install", "-y", "-qq", package];
-    assert!(
-        apt(&install) || (apt(&["update", "-qq"]) && apt(&install)),
-        "`apt-get install -y {package}` failed: install the Debian package {package} (or run \
-         scripts/test.sh as root)"
-    );
-}
-
 /// The Python of the venv `<dir>/.venv` with `<dir>/requirements.txt` installed, made when
 /// `probe` (a Python statement, e.g. an import) does not run in it yet. Panics when it cannot:
 /// tests that need these tools must not pass without them.
@@ -398,11 +368,13 @@ pub(crate) fn files_below(dir: &Path) -> Vec<String> {
 }
 
 /// `tests/browser` (the Node.js browser tests and their Chromium set-up).
+#[cfg(feature = "preview")]
 pub(crate) fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
 }
 
 /// Runs `tests/browser/setup.sh` (Chromium, Node.js packages) when its work is missing.
+#[cfg(feature = "preview")]
 pub(crate) fn browser_setup() {
     let dir = browser_dir();
     if !dir.join("node_modules/playwright-core").is_dir()

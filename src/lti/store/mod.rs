@@ -3,21 +3,52 @@
 //! completion scores owed to platforms (an outbox: queued, retried, delivered).
 //!
 //! [`Store`] is the interface; [`SqliteStore`] the embedded default (one file, bundled
-//! SQLite). Every implementation keeps the same tables (see [`sqlite::SCHEMA`]) and passes
+//! SQLite), `PgStore` (feature `postgres`) a PostgreSQL database several server instances
+//! share. Every implementation keeps the same tables (see [`sqlite::SCHEMA`]) and passes
 //! the same behaviour tests (`conformance`).
 
+#[cfg(feature = "postgres")]
+mod postgres;
 mod sqlite;
 
 #[cfg(test)]
 pub(crate) mod conformance;
+#[cfg(all(test, feature = "postgres"))]
+#[path = "../../../tests/testsuite/system.rs"]
+pub(crate) mod test_system;
 
+#[cfg(feature = "postgres")]
+pub use self::postgres::PgStore;
 pub use sqlite::SqliteStore;
 
-use super::config::{Config, Registration};
+use super::config::{Config, Database, Registration};
+
+/// What a build without PostgreSQL support says about a `postgres://` database.
+#[cfg(not(feature = "postgres"))]
+const NO_POSTGRES: &str = "this lessonpack was built without the `postgres` feature (PostgreSQL \
+                           support): rebuild it with `cargo build --features postgres`";
 
 /// Opens the store the configuration names (`database`), creating its tables when missing.
 pub fn open(config: &Config) -> anyhow::Result<Box<dyn Store>> {
-    Ok(Box::new(SqliteStore::open(&config.database)?))
+    match &config.database {
+        Database::Sqlite(path) => Ok(Box::new(SqliteStore::open(path)?)),
+        #[cfg(feature = "postgres")]
+        Database::Postgres(url) => Ok(Box::new(PgStore::open(url)?)),
+        #[cfg(not(feature = "postgres"))]
+        Database::Postgres(_) => anyhow::bail!("`database`: {NO_POSTGRES}"),
+    }
+}
+
+/// Checks a `postgres://` database URL: `Err` says what is wrong with it (never repeating a
+/// password), or that this build has no PostgreSQL support (feature `postgres`).
+pub fn check_postgres_url(url: &str) -> Result<(), String> {
+    #[cfg(feature = "postgres")]
+    return self::postgres::parse_url(url).map(drop);
+    #[cfg(not(feature = "postgres"))]
+    {
+        let _ = url;
+        Err(NO_POSTGRES.into())
+    }
 }
 
 /// A registration as stored, with its row id and status.

@@ -12,7 +12,7 @@ pub struct SqliteStore {
     conn: Mutex<Connection>,
 }
 
-/// The tables (the PostgreSQL store keeps the same ones).
+/// The tables (the PostgreSQL store translates these to its types).
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS registrations (
   id INTEGER PRIMARY KEY,
