@@ -252,12 +252,13 @@ impl Container {
         if entry.encrypted {
             return Err(ReadError::Encrypted);
         }
-        if entry.size > limit {
-            return Err(ReadError::TooBig(limit));
-        }
+        // A bomb is a bomb whatever the caller's limit: the ratio is judged first.
         let ratio = entry.size / entry.compressed_size.max(1);
         if entry.size > RATIO_FLOOR && ratio > MAX_RATIO {
             return Err(ReadError::Ratio(ratio));
+        }
+        if entry.size > limit {
+            return Err(ReadError::TooBig(limit));
         }
         let limit = limit.min(MAX_TOTAL.saturating_sub(self.spent));
         let io = |e: std::io::Error| ReadError::Io(e.to_string());

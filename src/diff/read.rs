@@ -12,8 +12,9 @@ use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-/// The largest manifest read, uncompressed.
-pub const MAX_MANIFEST: u64 = 200 * 1024 * 1024;
+/// The largest manifest read, uncompressed: `validate`'s cap, so every reader of a package
+/// bounds its tree the same way.
+pub const MAX_MANIFEST: u64 = crate::validate::reader::MAX_MANIFEST;
 
 /// The SCORM and cartridge manifest's path.
 const IMS_MANIFEST: &str = "imsmanifest.xml";

@@ -12,12 +12,14 @@
 
 pub(crate) mod completion;
 pub mod detect;
+pub(crate) mod params;
 pub mod reader;
 pub(crate) mod refcheck;
 pub mod report;
 pub mod rules;
 pub(crate) mod scan;
 pub mod schema;
+pub(crate) mod sequencing;
 pub mod xml;
 
 use crate::container::{Container, ContainerKind, ReadError};
@@ -82,6 +84,8 @@ pub(crate) struct Manifest {
 pub(crate) struct Inner {
     /// How findings name it.
     pub(crate) label: PathBuf,
+    /// The decoded text (registered in the report's sources, so findings show `line:col`).
+    pub(crate) text: String,
     /// The tree, or why there is none.
     pub(crate) doc: Result<Doc, XmlError>,
 }
@@ -231,6 +235,12 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
             .sources
             .insert(m.label.clone(), m.text.clone().into_bytes());
     }
+    // Cartridge documents are sources too: findings inside them show `line:col`.
+    for inner in inner.values().filter_map(|r| r.as_ref().ok()) {
+        report
+            .sources
+            .insert(inner.label.clone(), inner.text.clone().into_bytes());
+    }
     Validation {
         path: path.to_path_buf(),
         format: manifest.as_ref().map_or(Format::Unknown, |m| m.format),
@@ -280,6 +290,7 @@ fn read_inner(
             Inner {
                 label: entry_label(container, &path),
                 doc: xml::parse(&text),
+                text,
             }
         });
         out.insert(path, read);

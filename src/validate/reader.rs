@@ -5,8 +5,10 @@
 use crate::container::{Container, ContainerKind};
 use std::path::Path;
 
-/// The largest manifest read, uncompressed.
-pub const MAX_MANIFEST: u64 = 200 * 1024 * 1024;
+/// The largest manifest read, uncompressed (32 MiB): above it the manifest is not read at
+/// all (`PKG012`), so a 100 MB manifest costs no memory; at the cap the tree takes a few
+/// hundred MB at most (`benches/README.md`).
+pub const MAX_MANIFEST: u64 = 32 * 1024 * 1024;
 /// The largest cartridge topic/web link/LTI document read.
 pub const MAX_INNER: u64 = 16 * 1024 * 1024;
 

@@ -1,11 +1,15 @@
 //! `lessonpack validate`: one triggering and one clean package per rule code
 //! (`tests/fixtures/validate/<CODE>/{triggers,clean}`, written by `generate.py` there; zip-only
-//! cases built here), our own packages validate with zero findings, the real-world corpus
-//! snapshots (`corpus.rs`), the schema layer against `xmllint` on the corpus and 600
-//! generated mutations (`differential.rs`), the rule table and the exit codes.
+//! cases built here, hand-assembled zips in `rawzip.rs`, the 100 MB manifest in `large.rs`),
+//! our own packages validate with zero findings, the real-world corpus snapshots
+//! (`corpus.rs`), the schema layer against `xmllint` on the corpus and 600 generated
+//! mutations (`differential.rs`), the rule table, positions in cartridge documents and the
+//! exit codes.
 
 mod corpus;
 mod differential;
+mod large;
+mod rawzip;
 
 use crate::fixture::fixtures;
 use assert_cmd::Command;
@@ -204,4 +208,33 @@ fn exit_codes_follow_the_findings() {
     assert_eq!(finding["severity"], "error");
     assert!(finding["line"].as_u64().unwrap() > 1);
     let _ = Severity::Error;
+}
+
+#[test]
+fn findings_inside_cartridge_documents_have_positions() {
+    let dir = tempfile::tempdir().unwrap();
+    let clean = fixtures().join("validate/REF013/clean");
+    for name in ["imsmanifest.xml", "topic.xml"] {
+        std::fs::copy(clean.join(name), dir.path().join(name)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("topic.xml"),
+        "<?xml version=\"1.0\"?>\n<topic>\n  <title>Talk</titel>\n</topic>\n",
+    )
+    .unwrap();
+    let v = validate::validate(dir.path(), &Options::default()).unwrap();
+    let text = v.report.render();
+    let shown = format!("{}:3:", dir.path().join("topic.xml").display());
+    assert!(text.contains(&shown), "{text}");
+    let json = validate::report::json(std::slice::from_ref(&v));
+    let finding = &json["packages"][0]["findings"][0];
+    assert_eq!(finding["code"], "REF013");
+    assert_eq!(finding["line"], 3);
+}
+
+#[test]
+fn an_item_may_launch_a_sub_manifest() {
+    // IMS CP allows it (no `REF002`); only Moodle cannot follow it (`LMS021`).
+    let found = codes(&fixtures().join("validate/LMS021/triggers"));
+    assert_eq!(found, ["LMS021", "LMS021"]);
 }

@@ -58,6 +58,7 @@ pub static RULES: &[&Rule] = &[
     &container::pkg009::RULE,
     &container::pkg010::RULE,
     &container::pkg011::RULE,
+    &container::pkg012::RULE,
     &xml::xml001::RULE,
     &xml::xml002::RULE,
     &xml::xml003::RULE,
@@ -79,6 +80,10 @@ pub static RULES: &[&Rule] = &[
     &refs::ref011::RULE,
     &refs::ref012::RULE,
     &refs::ref013::RULE,
+    &refs::ref014::RULE,
+    &refs::ref015::RULE,
+    &refs::ref016::RULE,
+    &refs::ref017::RULE,
     &lms::lms001::RULE,
     &lms::lms002::RULE,
     &lms::lms003::RULE,
@@ -98,6 +103,8 @@ pub static RULES: &[&Rule] = &[
     &lms::lms017::RULE,
     &lms::lms018::RULE,
     &lms::lms019::RULE,
+    &lms::lms020::RULE,
+    &lms::lms021::RULE,
 ];
 
 /// The rule with this code (case-insensitive).

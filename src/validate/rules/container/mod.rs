@@ -11,3 +11,4 @@ pub(crate) mod pkg008;
 pub(crate) mod pkg009;
 pub(crate) mod pkg010;
 pub(crate) mod pkg011;
+pub(crate) mod pkg012;

@@ -19,3 +19,5 @@ pub(crate) mod lms016;
 pub(crate) mod lms017;
 pub(crate) mod lms018;
 pub(crate) mod lms019;
+pub(crate) mod lms020;
+pub(crate) mod lms021;

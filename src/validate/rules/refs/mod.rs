@@ -13,3 +13,7 @@ pub(crate) mod ref010;
 pub(crate) mod ref011;
 pub(crate) mod ref012;
 pub(crate) mod ref013;
+pub(crate) mod ref014;
+pub(crate) mod ref015;
+pub(crate) mod ref016;
+pub(crate) mod ref017;
