@@ -33,9 +33,9 @@ pub fn run(args: DiffArgs) -> anyhow::Result<ExitStatus> {
     let new = diff::open(&args.new)?;
     let result = diff::compare(&old, &new);
     match args.format {
-        FormatArg::Json => println!("{:#}", report::json(&result)),
+        FormatArg::Json => super::out(&format!("{:#}\n", report::json(&result)))?,
         FormatArg::Human => {
-            print!("{}", report::human(&result));
+            super::out(&report::human(&result))?;
             if result.drops_records() {
                 eprint!("{}", conclusion(&result));
             }

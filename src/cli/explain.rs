@@ -14,7 +14,7 @@ pub struct ExplainArgs {
 /// Prints the rule's documentation, or the table of all rules.
 pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let Some(code) = args.code else {
-        print!("{}", rules::table());
+        super::out(&rules::table())?;
         return Ok(ExitStatus::Success);
     };
     let rule = rules::find(&code).ok_or_else(|| {
@@ -33,8 +33,9 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
             .collect::<Vec<_>>()
             .join(", ")
     };
-    println!("{} {} ({severity}; LMSs: {lms})\n", rule.code, rule.name);
-    println!("{}\n", rule.summary);
-    println!("{}", rule.doc);
+    super::out(&format!(
+        "{} {} ({severity}; LMSs: {lms})\n\n{}\n\n{}\n",
+        rule.code, rule.name, rule.summary, rule.doc
+    ))?;
     Ok(ExitStatus::Success)
 }

@@ -19,10 +19,10 @@ pub struct InspectArgs {
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     let checked = validate::validate(&args.path, &validate::Options::default())?;
     match diff::open(&args.path) {
-        Ok(package) => print!("{}", describe(&package, &checked.format.label())),
+        Ok(package) => super::out(&describe(&package, &checked.format.label()))?,
         Err(_) => {
             let container = validate::reader::open(&args.path)?;
-            print!("{}", describe_without_manifest(&container, &checked));
+            super::out(&describe_without_manifest(&container, &checked))?;
         }
     }
     Ok(ExitStatus::Success)

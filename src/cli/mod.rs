@@ -120,6 +120,27 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
     }
 }
 
+/// Writes `text` to stdout. A reader that has gone away (`lessonpack validate … | head -1`:
+/// a closed pipe, `EPIPE`) is not an error: the rest of the output is dropped quietly and the
+/// command ends with its normal exit status, as `print!` would not (it panics).
+///
+/// # Errors
+///
+/// When stdout fails otherwise (a full disk behind a redirection).
+pub fn out(text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(anyhow::Error::new(e).context("cannot write to stdout"))
+        }
+        _ => Ok(()),
+    }
+}
+
 /// Prints a report's findings and a count line to stderr (nothing when it is empty).
 pub fn print_report(report: &Report) {
     if report.diagnostics.is_empty() {

@@ -76,20 +76,20 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
         runs.push(validate::validate(path, &options)?);
     }
     match args.format {
-        FormatArg::Json => println!("{:#}", report::json(&runs)),
+        FormatArg::Json => super::out(&format!("{:#}\n", report::json(&runs)))?,
         FormatArg::Human => {
             for run in &runs {
-                print!("{}", run.report.render());
                 let errors = run.report.count(Severity::Error);
                 let warnings = run.report.count(Severity::Warning);
                 let plural = |n: usize| if n == 1 { "" } else { "s" };
-                println!(
-                    "{}: {} — {errors} error{}, {warnings} warning{}",
+                super::out(&format!(
+                    "{}{}: {} — {errors} error{}, {warnings} warning{}\n",
+                    run.report.render(),
                     run.path.display(),
                     run.format.label(),
                     plural(errors),
                     plural(warnings)
-                );
+                ))?;
             }
         }
     }

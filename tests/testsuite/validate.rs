@@ -9,6 +9,7 @@
 mod corpus;
 mod differential;
 mod large;
+mod pipe;
 mod rawzip;
 
 use crate::fixture::fixtures;
