@@ -131,21 +131,39 @@ impl Report {
     }
 }
 
-/// The bytes of each file a diagnostic may point into.
+/// The bytes of each file a diagnostic may point into, with each file's line index built
+/// once (a report with a finding per line of a large manifest stays linear).
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
-    files: BTreeMap<PathBuf, Vec<u8>>,
+    files: BTreeMap<PathBuf, Source>,
+}
+
+#[derive(Debug, Default, Clone)]
+struct Source {
+    bytes: Vec<u8>,
+    lines: std::sync::OnceLock<LineIndex>,
 }
 
 impl SourceMap {
     /// Remembers the content of `path`.
     pub fn insert(&mut self, path: impl Into<PathBuf>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
+        let source = Source {
+            bytes: bytes.into(),
+            lines: std::sync::OnceLock::new(),
+        };
+        self.files.insert(path.into(), source);
     }
 
     /// The content of `path`, if remembered.
     pub fn get(&self, path: &Path) -> Option<&[u8]> {
-        self.files.get(path).map(Vec::as_slice)
+        self.files.get(path).map(|s| s.bytes.as_slice())
+    }
+
+    /// The content of `path` and its line index (built on first use), if remembered.
+    pub fn lines(&self, path: &Path) -> Option<(&[u8], &LineIndex)> {
+        let source = self.files.get(path)?;
+        let index = source.lines.get_or_init(|| LineIndex::new(&source.bytes));
+        Some((&source.bytes, index))
     }
 }
 
@@ -191,9 +209,9 @@ impl LineIndex {
 
 /// `path:line:col` of a label, or just the path when its file is not in the map.
 pub fn location(label: &Label, sources: &SourceMap) -> String {
-    match sources.get(&label.path) {
-        Some(bytes) => {
-            let (line, col) = LineIndex::new(bytes).line_col(bytes, label.range.start);
+    match sources.lines(&label.path) {
+        Some((bytes, index)) => {
+            let (line, col) = index.line_col(bytes, label.range.start);
             format!("{}:{line}:{col}", label.path.display())
         }
         None => label.path.display().to_string(),
@@ -217,8 +235,8 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
     let mut gutter = 1;
     if let Some(label) = &d.label {
         let _ = writeln!(out, "  --> {}", location(label, sources));
-        if let Some(bytes) = sources.get(&label.path) {
-            let (text, width) = snippet(bytes, &label.range);
+        if let Some((bytes, index)) = sources.lines(&label.path) {
+            let (text, width) = snippet(bytes, index, &label.range);
             out.push_str(&text);
             gutter = width;
         }
@@ -241,8 +259,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
 
 /// The line holding `range.start`, with carets under the part of it that `range` covers,
 /// and the width of the line-number gutter.
-fn snippet(bytes: &[u8], range: &Range<usize>) -> (String, usize) {
-    let index = LineIndex::new(bytes);
+fn snippet(bytes: &[u8], index: &LineIndex, range: &Range<usize>) -> (String, usize) {
     let (line, col) = index.line_col(bytes, range.start);
     let line_bytes = index.line_range(bytes, line);
     let text = String::from_utf8_lossy(&bytes[line_bytes.clone()]).replace('\t', " ");

@@ -3,7 +3,7 @@
 
 use super::Validation;
 use super::rules;
-use crate::diagnostic::{LineIndex, Severity};
+use crate::diagnostic::Severity;
 use serde_json::{Value, json};
 
 /// The JSON document for the validations of one run.
@@ -15,40 +15,41 @@ pub fn json(runs: &[Validation]) -> Value {
 }
 
 fn package(v: &Validation) -> Value {
-    let findings: Vec<Value> =
-        v.report
-            .diagnostics
-            .iter()
-            .map(|d| {
-                let (file, range, line, column) = match &d.label {
-                    Some(label) => {
-                        let pos =
-                            v.report.sources.get(&label.path).map(|bytes| {
-                                LineIndex::new(bytes).line_col(bytes, label.range.start)
-                            });
-                        (
-                            Value::from(label.path.display().to_string()),
-                            json!({"start": label.range.start, "end": label.range.end}),
-                            pos.map_or(Value::Null, |p| p.0.into()),
-                            pos.map_or(Value::Null, |p| p.1.into()),
-                        )
-                    }
-                    None => (Value::Null, Value::Null, Value::Null, Value::Null),
-                };
-                json!({
-                    "code": d.code,
-                    "name": d.code.and_then(rules::find).map(|r| r.name),
-                    "severity": severity(d.severity),
-                    "message": d.message,
-                    "file": file,
-                    "range": range,
-                    "line": line,
-                    "column": column,
-                    "help": d.help,
-                    "lms": d.lms.iter().map(|l| l.name()).collect::<Vec<_>>(),
-                })
+    let findings: Vec<Value> = v
+        .report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let (file, range, line, column) = match &d.label {
+                Some(label) => {
+                    let pos = v
+                        .report
+                        .sources
+                        .lines(&label.path)
+                        .map(|(bytes, index)| index.line_col(bytes, label.range.start));
+                    (
+                        Value::from(label.path.display().to_string()),
+                        json!({"start": label.range.start, "end": label.range.end}),
+                        pos.map_or(Value::Null, |p| p.0.into()),
+                        pos.map_or(Value::Null, |p| p.1.into()),
+                    )
+                }
+                None => (Value::Null, Value::Null, Value::Null, Value::Null),
+            };
+            json!({
+                "code": d.code,
+                "name": d.code.and_then(rules::find).map(|r| r.name),
+                "severity": severity(d.severity),
+                "message": d.message,
+                "file": file,
+                "range": range,
+                "line": line,
+                "column": column,
+                "help": d.help,
+                "lms": d.lms.iter().map(|l| l.name()).collect::<Vec<_>>(),
             })
-            .collect();
+        })
+        .collect();
     json!({
         "path": v.path.display().to_string(),
         "format": v.format.name(),
