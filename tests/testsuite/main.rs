@@ -9,6 +9,7 @@ mod child;
 mod cmi5;
 mod diff;
 mod fixture;
+mod gate;
 mod import;
 mod inspect;
 #[cfg(feature = "lti")]
