@@ -232,6 +232,17 @@ pub fn gate(target: Target, dest: &Path, files: &[OutputFile]) -> anyhow::Result
         return Ok(());
     }
     let n = errors.diagnostics.len();
+    // Too large is the lesson's size, not a writer's mistake.
+    if errors.diagnostics.iter().all(|d| d.code == Some("PKG012")) {
+        anyhow::bail!(
+            "the {} manifest would be too large for LMSs, so `{}` was not written: shorten \
+             the longest texts in `module.toml` (keywords, summaries) or split the module \
+             into several\n\n{}",
+            target.name(),
+            dest.display(),
+            errors.render().trim_end()
+        );
+    }
     anyhow::bail!(
         "lessonpack wrote an invalid {} package, so `{}` was not written ({n} error{} from \
          the same checks as `lessonpack validate`); this is a bug in lessonpack, not in your \

@@ -29,6 +29,8 @@ fn build_exits_2_and_writes_nothing_when_the_gate_refuses_the_package() {
     assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("error[PKG012]"), "{stderr}");
     assert!(stderr.contains("was not written"), "{stderr}");
+    assert!(stderr.contains("would be too large"), "{stderr}");
+    assert!(!stderr.contains("bug in lessonpack"), "{stderr}");
     assert!(output.stdout.is_empty());
     let dist = fixture.root().join("dist");
     let written: Vec<_> = std::fs::read_dir(&dist)
