@@ -7,6 +7,8 @@ pub mod explain;
 pub mod import;
 pub mod init;
 pub mod inspect;
+#[cfg(feature = "lti")]
+pub mod lti;
 #[cfg(feature = "preview")]
 pub mod preview;
 #[cfg(feature = "lti")]
@@ -89,6 +91,16 @@ pub enum Command {
     /// build of each lesson source folder under `/lessons/` (Ctrl-C stops).
     #[cfg(feature = "lti")]
     Serve(serve::ServeArgs),
+    /// Administer the LTI tool: list, approve, suspend and remove platform registrations;
+    /// rotate and list the tool's signing keys.
+    ///
+    /// Works on the database `serve` uses (`--config lti.toml`, or `lti.sqlite` in the
+    /// working directory); a running `serve` sees every change at once.
+    ///
+    /// Exit status: 0 done, 1 no registration has the id given, 2 bad usage, an unreadable
+    /// or invalid config, or no database.
+    #[cfg(feature = "lti")]
+    Lti(lti::LtiArgs),
     /// Check SCORM, Common Cartridge and cmi5 packages (any producer's) offline, per LMS.
     ///
     /// Exit status: 0 no errors (warnings allowed unless `--deny warnings`), 1 errors found,
@@ -114,6 +126,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitStatus> {
         Command::Preview(args) => preview::run(args),
         #[cfg(feature = "lti")]
         Command::Serve(args) => serve::run(args),
+        #[cfg(feature = "lti")]
+        Command::Lti(args) => lti::run(args),
         Command::Validate(args) => validate::run(args),
         Command::Explain(args) => explain::run(args),
         Command::Inspect(args) => inspect::run(args),

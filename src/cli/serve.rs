@@ -11,7 +11,7 @@ use crate::lti::{Tool, keys, now};
 use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -32,18 +32,30 @@ pub struct ServeArgs {
     pub bind: IpAddr,
 }
 
+/// The configuration at `path` (its problems printed, and `None`, when it has any), or
+/// without a path the bare one on `bare_base_url`; `Err` when the file cannot be read.
+pub(crate) fn load_config(
+    path: Option<&Path>,
+    bare_base_url: &str,
+) -> anyhow::Result<Option<Config>> {
+    let Some(path) = path else {
+        return Ok(Some(Config::bare(bare_base_url)));
+    };
+    Ok(match Config::load(path)? {
+        Ok(config) => Some(config),
+        Err(report) => {
+            super::print_report(&report);
+            None
+        }
+    })
+}
+
 /// Builds the lessons, opens the store, makes the first key if needed, and serves until
 /// Ctrl-C or SIGTERM.
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitStatus> {
-    let config = match &args.config {
-        Some(path) => match Config::load(path)? {
-            Ok(config) => config,
-            Err(report) => {
-                super::print_report(&report);
-                return Ok(ExitStatus::Failure);
-            }
-        },
-        None => Config::bare(&format!("http://{}:{}", args.bind, args.port)),
+    let bare = format!("http://{}:{}", args.bind, args.port);
+    let Some(config) = load_config(args.config.as_deref(), &bare)? else {
+        return Ok(ExitStatus::Failure);
     };
     let temp = tempfile::Builder::new()
         .prefix("lessonpack-serve-")

@@ -6,6 +6,7 @@
 //! database = "lti.sqlite"                    # default: `lti.sqlite` next to this file
 //! # database = "postgres://lessonpack@db.internal:5432/lessonpack?sslmode=disable"
 //! jwks-refetch-cooldown = 10                 # seconds between refetches on an unknown kid
+//! tool-name = "Video lessons"                # the name platforms show; default `lessonpack`
 //!
 //! [[registrations]]
 //! issuer = "https://moodle.example.org"
@@ -21,7 +22,7 @@
 //! `postgres`), which several `serve` instances behind a load balancer can share. The URL is
 //! checked here (a malformed one, or one asking for TLS, is refused with its position).
 
-use super::url::Url;
+use super::url::{Url, is_secure};
 use crate::diagnostic::{Diagnostic, Report};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
@@ -37,6 +38,10 @@ pub struct Config {
     pub jwks_refetch_cooldown: u64,
     /// The platforms the tool trusts.
     pub registrations: Vec<Registration>,
+    /// The name the tool registers under (Dynamic Registration's `client_name`).
+    pub tool_name: String,
+    /// The file this was read from (`None` for [`Config::bare`]).
+    pub file: Option<PathBuf>,
 }
 
 /// Where the tool keeps its state (`database` in `lti.toml`).
@@ -60,6 +65,8 @@ impl Database {
         }
     }
 }
+/// The tool name when `lti.toml` gives none.
+pub const DEFAULT_TOOL_NAME: &str = "lessonpack";
 
 /// One platform registration: an issuer and the client id it gave this tool.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
@@ -85,6 +92,7 @@ struct RawConfig {
     base_url: String,
     database: Option<String>,
     jwks_refetch_cooldown: Option<u64>,
+    tool_name: Option<String>,
     #[serde(default)]
     registrations: Vec<Registration>,
 }
@@ -98,6 +106,8 @@ impl Config {
             database: Database::Sqlite(PathBuf::from("lti.sqlite")),
             jwks_refetch_cooldown: 10,
             registrations: Vec::new(),
+            tool_name: DEFAULT_TOOL_NAME.to_string(),
+            file: None,
         }
     }
 
@@ -128,8 +138,7 @@ impl Config {
                 .map_or(0..0, |start| start..start + needle.len())
         };
         let mut check_url = |key: &str, value: &str| {
-            let ok = Url::parse(value).is_some_and(|u| u.scheme == "https" || u.is_loopback());
-            if !ok {
+            if !is_secure(value) {
                 report.push(
                     Diagnostic::error(format!("`{key}` must be an https URL"))
                         .at(path, at(value))
@@ -190,6 +199,11 @@ impl Config {
             database,
             jwks_refetch_cooldown: raw.jwks_refetch_cooldown.unwrap_or(10),
             registrations: raw.registrations,
+            tool_name: raw
+                .tool_name
+                .filter(|n| !n.trim().is_empty())
+                .unwrap_or_else(|| DEFAULT_TOOL_NAME.to_string()),
+            file: Some(path.to_path_buf()),
         })
     }
 
@@ -221,6 +235,11 @@ deployments = ["deploy-1"]
         assert_eq!(config.database, Database::Sqlite("/x/lti.sqlite".into()));
         assert_eq!(config.registrations[0].deployments, ["deploy-1"]);
         assert!(config.is_insecure_loopback());
+        assert_eq!(config.tool_name, "lessonpack");
+        assert_eq!(config.file.as_deref(), Some(Path::new("/x/lti.toml")));
+        let named = format!("tool-name = \"Video lessons\"\n{GOOD}");
+        let config = Config::parse(Path::new("lti.toml"), named.as_bytes()).unwrap();
+        assert_eq!(config.tool_name, "Video lessons");
     }
 
     #[test]

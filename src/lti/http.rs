@@ -1,8 +1,10 @@
-//! The tool's outgoing HTTP calls to platforms (token endpoint, AGS scores) behind one small
-//! trait, so the delivery rules can be tested without a network. [`UreqHttp`] is the real
+//! The tool's outgoing HTTP calls to platforms (JWKS, OpenID configurations, Dynamic
+//! Registration, token endpoint, AGS) behind one small trait, so the callers can be tested
+//! without a network. [`UreqHttp`] is the real
 //! client: rustls, a 10 s timeout, 1 MiB response limit, no redirects followed, and every
 //! status returned as a value (a 409 or a 401 is an answer the caller acts on, not an error).
 
+use serde_json::Value;
 use std::time::Duration;
 
 /// A platform's answer.
@@ -31,10 +33,43 @@ pub struct Request<'a> {
     pub body: &'a [u8],
 }
 
+/// An answer of a JSON exchange (Dynamic Registration's name for [`Response`]).
+pub type Answer = Response;
+
 /// Sends requests; `Err` is a transport failure (no answer at all).
 pub trait Http: Send + Sync {
     /// Sends `request` and returns the platform's answer, whatever its status.
     fn send(&self, request: &Request<'_>) -> Result<Response, String>;
+
+    /// The JSON document at `url` (any status but 2xx is an error).
+    fn get_json(&self, url: &str) -> Result<Value, String> {
+        let answer = self.send(&Request {
+            method: "GET",
+            url,
+            authorization: None,
+            content_type: None,
+            accept: Some("application/json"),
+            body: b"",
+        })?;
+        if !(200..300).contains(&answer.status) {
+            return Err(format!("HTTP status {}", answer.status));
+        }
+        serde_json::from_str(&answer.body).map_err(|e| format!("not JSON: {e}"))
+    }
+
+    /// POSTs `body` as JSON, with `Authorization: Bearer <bearer>` when given; the answer
+    /// whatever its status.
+    fn post_json(&self, url: &str, body: &Value, bearer: Option<&str>) -> Result<Answer, String> {
+        let authorization = bearer.map(|token| format!("Bearer {token}"));
+        self.send(&Request {
+            method: "POST",
+            url,
+            authorization: authorization.as_deref(),
+            content_type: Some("application/json"),
+            accept: Some("application/json"),
+            body: body.to_string().as_bytes(),
+        })
+    }
 }
 
 /// The real client.

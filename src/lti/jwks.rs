@@ -3,6 +3,7 @@
 //! platform's key rotation is picked up while forged `kid`s cannot make the tool hammer
 //! the platform (or itself).
 
+use super::http::{Http as _, UreqHttp};
 use jsonwebtoken::DecodingKey;
 use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, KeyAlgorithm, PublicKeyUse};
 use std::collections::HashMap;
@@ -18,31 +19,16 @@ pub trait Fetch: Send + Sync {
     fn fetch(&self, url: &str) -> Result<JwkSet, String>;
 }
 
-/// Fetches over HTTP(S) with `ureq` (10 s timeout, 1 MiB limit).
+/// Fetches over HTTP(S) with the tool's client (`http::UreqHttp`: 10 s timeout, 1 MiB limit).
+#[derive(Default)]
 pub struct HttpFetch {
-    agent: ureq::Agent,
-}
-
-impl Default for HttpFetch {
-    fn default() -> Self {
-        let agent = ureq::Agent::config_builder()
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build()
-            .into();
-        HttpFetch { agent }
-    }
+    client: UreqHttp,
 }
 
 impl Fetch for HttpFetch {
     fn fetch(&self, url: &str) -> Result<JwkSet, String> {
-        let mut response = self.agent.get(url).call().map_err(|e| e.to_string())?;
-        let text = response
-            .body_mut()
-            .with_config()
-            .limit(1 << 20)
-            .read_to_string()
-            .map_err(|e| e.to_string())?;
-        serde_json::from_str(&text).map_err(|e| format!("not a JWKS: {e}"))
+        let document = self.client.get_json(url)?;
+        serde_json::from_value(document).map_err(|e| format!("not a JWKS: {e}"))
     }
 }
 

@@ -81,6 +81,8 @@ pub enum LaunchError {
     UnknownState,
     /// 2. The state expired.
     ExpiredState,
+    /// 2. The state's registration was suspended (pending approval) after the login.
+    PendingApproval,
     /// 3. The token is not a three-part JWS with a JSON header.
     Malformed(String),
     /// 3. `alg` is not `RS256`.
@@ -126,6 +128,7 @@ impl LaunchError {
             LaunchError::StateNotBound => "state_not_bound",
             LaunchError::UnknownState => "unknown_state",
             LaunchError::ExpiredState => "expired_state",
+            LaunchError::PendingApproval => "pending_approval",
             LaunchError::Malformed(_) => "malformed_token",
             LaunchError::Algorithm(_) => "bad_alg",
             LaunchError::MissingKid => "missing_kid",
@@ -156,6 +159,7 @@ impl LaunchError {
             LaunchError::StateNotBound => "the `state` does not belong to this browser (no matching state cookie); start the launch again from the course".into(),
             LaunchError::UnknownState => "the `state` is unknown or was already used; start the launch again from the course".into(),
             LaunchError::ExpiredState => "the login took too long (`state` expired); start the launch again".into(),
+            LaunchError::PendingApproval => "the platform's registration is pending approval: this tool's administrator has not approved it (`lessonpack lti registrations`)".into(),
             LaunchError::Malformed(e) => format!("the `id_token` is not a signed JWT: {e}"),
             LaunchError::Algorithm(a) => format!("the `id_token` is signed with `{a}`; only `RS256` is accepted"),
             LaunchError::MissingKid => "the `id_token` header has no `kid`".into(),
@@ -183,6 +187,7 @@ impl LaunchError {
         match self {
             LaunchError::MissingField(_) | LaunchError::Malformed(_) => 400,
             LaunchError::Key(KeyError::Fetch(_)) => 502,
+            LaunchError::PendingApproval => 403,
             LaunchError::Internal(_) => 500,
             _ => 401,
         }
@@ -226,8 +231,10 @@ pub fn validate(
         .store
         .registration(login.registration_id)
         .map_err(internal)?
-        .filter(|r| r.active)
         .ok_or(LaunchError::UnknownState)?;
+    if !registration.active {
+        return Err(LaunchError::PendingApproval);
+    }
     let reg = &registration.registration;
 
     // 3. The header, untrusted: RS256 only, kid required, nothing else used.

@@ -337,3 +337,22 @@ fn an_expired_state_is_refused() {
         Err(LaunchError::ExpiredState)
     );
 }
+
+#[test]
+fn a_registration_suspended_after_login_launches_nothing() {
+    let tool = testkit::tool(None);
+    let login = login(&tool);
+    let id = tool.store.all_registrations().unwrap()[0].id;
+    tool.store.set_active(id, false).unwrap();
+    let refused = post(
+        &tool,
+        &login,
+        &platform_key().sign(&resource_link_claims(&login.nonce)),
+    )
+    .unwrap_err();
+    assert_eq!(refused, LaunchError::PendingApproval);
+    assert_eq!(
+        (refused.code(), refused.status()),
+        ("pending_approval", 403)
+    );
+}

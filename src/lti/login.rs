@@ -36,8 +36,8 @@ pub enum LoginError {
     UnknownIssuer(String),
     /// Several registrations share the issuer and no `client_id` says which.
     Ambiguous(String),
-    /// The registration waits for an admin's approval.
-    Pending(String),
+    /// The registration (issuer, row id) waits for an admin's approval.
+    Pending(String, i64),
     /// `target_link_uri` points somewhere else than this tool.
     ForeignTarget(String),
     /// The store failed.
@@ -55,9 +55,9 @@ impl LoginError {
             LoginError::Ambiguous(iss) => {
                 format!("the platform `{iss}` has several registrations and sent no `client_id`")
             }
-            LoginError::Pending(iss) => {
-                format!("the registration of `{iss}` waits for an administrator's approval")
-            }
+            LoginError::Pending(iss, id) => format!(
+                "the registration of `{iss}` is pending approval: this tool's administrator has not approved it yet (`lessonpack lti approve {id}`)"
+            ),
             LoginError::ForeignTarget(uri) => {
                 format!("`target_link_uri` `{uri}` is not on this tool's host")
             }
@@ -65,11 +65,23 @@ impl LoginError {
         }
     }
 
+    /// A short stable code (tests, logs).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoginError::Missing(_) => "missing_parameter",
+            LoginError::UnknownIssuer(_) => "unknown_issuer",
+            LoginError::Ambiguous(_) => "ambiguous_client",
+            LoginError::Pending(..) => "pending_approval",
+            LoginError::ForeignTarget(_) => "foreign_target",
+            LoginError::Internal(_) => "internal",
+        }
+    }
+
     /// The HTTP status of the error page.
     pub fn status(&self) -> u16 {
         match self {
             LoginError::Internal(_) => 500,
-            LoginError::Pending(_) => 403,
+            LoginError::Pending(..) => 403,
             _ => 400,
         }
     }
@@ -105,7 +117,7 @@ pub fn initiate(tool: &Tool, params: &HashMap<String, String>) -> Result<Redirec
         _ => return Err(LoginError::Ambiguous(iss.to_string())),
     };
     if !registration.active {
-        return Err(LoginError::Pending(iss.to_string()));
+        return Err(LoginError::Pending(iss.to_string(), registration.id));
     }
     let ours = Url::parse(&tool.config.base_url).map(|u| u.origin());
     if Url::parse(target).map(|u| u.origin()) != ours || ours.is_none() {
@@ -254,5 +266,28 @@ mod tests {
         let mut p = params(&GOOD);
         p.remove("login_hint");
         assert_eq!(initiate(&tool, &p), Err(LoginError::Missing("login_hint")));
+    }
+
+    #[test]
+    fn refuses_a_pending_registration_until_it_is_approved() {
+        let tool = testkit::tool(None);
+        let mut pending = testkit::registration();
+        pending.client_id = "dyn-client-1".into();
+        let id = tool.store.put_registration(&pending, false).unwrap();
+        let mut p = params(&GOOD);
+        p.insert("client_id".into(), "dyn-client-1".into());
+        let refused = initiate(&tool, &p).unwrap_err();
+        assert_eq!(
+            (refused.code(), refused.status()),
+            ("pending_approval", 403)
+        );
+        assert!(refused.message().contains("is pending approval"));
+        assert!(
+            refused
+                .message()
+                .contains(&format!("lessonpack lti approve {id}"))
+        );
+        tool.store.set_active(id, true).unwrap();
+        assert!(initiate(&tool, &p).is_ok());
     }
 }

@@ -6,17 +6,18 @@
 //!   the [`store::Store`] trait);
 //! - `keys` makes and rotates the tool's RSA keys and publishes them as a JWKS;
 //! - `jwks` fetches and caches each platform's JWKS (one rate-limited refetch on an
-//!   unknown `kid`);
+//!   unknown `kid`), over `http` (the tool's outbound client: timeouts, size cap);
+//! - `register` is LTI Dynamic Registration: it registers the tool with a platform that
+//!   asks, and stores the registration pending until `lessonpack lti approve`;
 //! - `login` answers the OIDC login initiation, `launch` validates the `id_token` in the
 //!   order of the reference checklist (`lti-cc-cmi5.md` §1.4), `session` mints the
 //!   short-lived session a launched lesson page carries, `deep_link` the teacher's lesson
 //!   picker and its signed Deep Linking response;
 //! - `ags` posts the completion score to the launch's line item, `token` gets and caches the
 //!   access tokens it needs, `lineitems` finds or makes the line item of a link that came
-//!   without one, `outbox` queues, retries and records each score, `http` is
-//!   the outgoing client;
-//! - `server` is the axum application: `/lti/login`, `/lti/launch`, `/lti/score`, the JWKS
-//!   and the hosted lessons under `/lessons/`.
+//!   without one, `outbox` queues, retries and records each score;
+//! - `server` is the axum application: `/lti/login`, `/lti/launch`, `/lti/score`,
+//!   `/lti/register`, the JWKS and the hosted lessons under `/lessons/`.
 
 pub mod ags;
 pub mod config;
@@ -28,6 +29,7 @@ pub mod launch;
 pub mod lineitems;
 pub mod login;
 pub mod outbox;
+pub mod register;
 pub mod server;
 pub mod session;
 pub mod store;
@@ -38,6 +40,8 @@ mod url;
 mod launch_tests;
 #[cfg(test)]
 mod outbox_tests;
+#[cfg(test)]
+mod register_tests;
 #[cfg(test)]
 mod testkit;
 

@@ -1,5 +1,6 @@
 //! The tool's HTTP side (axum): `GET|POST /lti/login`, `POST /lti/launch`, `POST /lti/score`
-//! (a launched page reports completion with its session as bearer token), the tool JWKS
+//! (a launched page reports completion with its session as bearer token),
+//! `GET /lti/register` (Dynamic Registration), the tool JWKS
 //! at `/.well-known/jwks.json` and `/lti/jwks`, and each module's web build under
 //! `/lessons/<module-id>/`. A deep-linking launch gets the lesson picker. [`housekeeping`]
 //! drops expired states and nonces and retries scores owed. Store and JWKS
@@ -12,7 +13,7 @@ use super::lineitems::{self, Target};
 use super::session::{self, Session};
 use super::store::ScoreState;
 use super::url::escape_html;
-use super::{Tool, deep_link, keys, login, now, now_millis, outbox};
+use super::{Tool, deep_link, keys, login, now, now_millis, outbox, register};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -52,6 +53,7 @@ pub fn router(tool: Arc<Tool>, catalog: Arc<Catalog>) -> Router {
         .route("/lti/login", get(login_get).post(login_post))
         .route("/lti/launch", axum::routing::post(launch))
         .route("/lti/score", axum::routing::post(score))
+        .route("/lti/register", get(register))
         .route("/.well-known/jwks.json", get(jwks))
         .route("/lti/jwks", get(jwks));
     for (module, dir) in &catalog.modules {
@@ -85,7 +87,7 @@ async fn login_any(s: Shared, params: HashMap<String, String>) -> Response {
             }
             error_page(500, "internal", "the redirect could not be made")
         }
-        Ok(Err(e)) => error_page(e.status(), "login_refused", &e.message()),
+        Ok(Err(e)) => error_page(e.status(), e.code(), &e.message()),
         Err(e) => error_page(500, "internal", &e.to_string()),
     }
 }
@@ -345,6 +347,19 @@ pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
     }
 }
 
+async fn register(State(s): State<Shared>, Query(p): Query<HashMap<String, String>>) -> Response {
+    let result = tokio::task::spawn_blocking(move || {
+        register::register(&s.tool, s.tool.http.as_ref(), &p)
+            .map(|done| register::page(&s.tool, &done))
+    })
+    .await;
+    match result {
+        Ok(Ok(page)) => html(200, &page),
+        Ok(Err(e)) => titled_error(REGISTRATION_FAILED, e.status(), e.code(), &e.message()),
+        Err(e) => titled_error(REGISTRATION_FAILED, 500, "internal", &e.to_string()),
+    }
+}
+
 async fn jwks(State(s): State<Shared>) -> Response {
     let result =
         tokio::task::spawn_blocking(move || keys::jwks(s.tool.store.as_ref(), now())).await;
@@ -355,12 +370,19 @@ async fn jwks(State(s): State<Shared>) -> Response {
     }
 }
 
-/// An error page: what failed, in words, and its code; never cached.
+const REGISTRATION_FAILED: &str = "The registration failed";
+
+/// A launch's error page: what failed, in words, and its code; never cached.
 fn error_page(status: u16, code: &str, message: &str) -> Response {
+    titled_error("The lesson cannot open", status, code, message)
+}
+
+/// An error page headed `title`.
+fn titled_error(title: &str, status: u16, code: &str, message: &str) -> Response {
     html(
         status,
         &format!(
-            "<h1>The lesson cannot open</h1><p>{}</p><p><small>error <code>{}</code></small></p>",
+            "<h1>{title}</h1><p>{}</p><p><small>error <code>{}</code></small></p>",
             escape_html(message),
             escape_html(code)
         ),

@@ -58,6 +58,12 @@ impl<'a> Url<'a> {
     }
 }
 
+/// Whether `text` is an `https` URL, or plain `http` on loopback (tests): what the tool
+/// accepts for its own base URL and for every platform endpoint.
+pub(crate) fn is_secure(text: &str) -> bool {
+    Url::parse(text).is_some_and(|u| u.scheme == "https" || u.is_loopback())
+}
+
 /// Percent-encodes a query component (everything but RFC 3986 unreserved characters).
 pub(crate) fn encode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());

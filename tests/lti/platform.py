@@ -16,10 +16,14 @@ platform crafts each forgery with its own key material at `/auth`); and the grad
 reaching the gradebook as 1 of 1, again after the platform forgot its access tokens, and a
 teacher's Deep Linking choice becoming a link whose launch is graded on its own line item.
 
+Then Dynamic Registration with the tool's approval command (`registration.py`), and key
+rotation of the platform and of the tool (`rotation.py`); `--lessonpack` is the binary they
+run `lessonpack lti …` with, on the same `--config`.
+
 Prints `PASS|FAIL name detail` per scenario and closes with `N passed, M failed`; exit
 status 0 only when all passed.
 
-    python platform.py --config lti.toml --module MODULE_ID --lesson LESSON_ID
+    python platform.py --config lti.toml --module MODULE_ID --lesson LESSON_ID --lessonpack BIN
 """
 
 from __future__ import annotations
@@ -574,7 +578,11 @@ def main() -> int:
     parser.add_argument(
         "--page-script", required=True, help="tests/browser/lti-page.mjs (Chromium learner)"
     )
+    parser.add_argument("--lessonpack", required=True, help="the lessonpack binary (`lti` commands)")
     args = parser.parse_args()
+    import registration, rotation  # tests/lti: the scenarios that run `lessonpack lti`
+    for extra in (registration, rotation):
+        SCENARIOS.update(extra.scenarios(sys.modules[__name__], args.lessonpack, args.config))
     with open(args.config, "rb") as f:
         platform = Platform(tomllib.load(f), args.module, args.lesson)
     platform.page_script = args.page_script

@@ -13,8 +13,13 @@
 //! sends) must reach the platform's gradebook as 1 of 1 through a client-credentials token,
 //! also after the platform forgot its tokens, and a lesson chosen through Deep Linking must
 //! launch and be graded on the line item the platform made for it, and the real page in
-//! headless Chromium (`tests/browser/lti-page.mjs`) must report its own completion. The validator's unit
-//! tests cover each rule; this proves the HTTP path.
+//! headless Chromium (`tests/browser/lti-page.mjs`) must report its own completion.
+//! Then Dynamic Registration (`tests/lti/registration.py`): the tool registers itself with
+//! the platform, stays pending (a launch is refused) until `lessonpack lti approve`, then
+//! launches; and key rotation (`tests/lti/rotation.py`): the platform's (the tool refetches
+//! its JWKS) and the tool's (`lessonpack lti rotate-key` while serving: both keys published,
+//! new sessions signed with the new one). The validator's unit tests cover each rule; this
+//! proves the HTTP path.
 //!
 //! The test fails, never skips, when the venv cannot be made.
 
@@ -28,7 +33,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 /// Every scenario the platform must report as passed.
-const SCENARIOS: [&str; 17] = [
+const SCENARIOS: [&str; 20] = [
     "honest_resource_link_launch",
     "replayed_id_token_refused",
     "tampered_state_refused",
@@ -46,6 +51,9 @@ const SCENARIOS: [&str; 17] = [
     "deep_linked_lesson_launched_and_graded",
     "completed_in_a_browser_and_graded",
     "link_without_line_item_gets_one_and_is_graded",
+    "dynamic_registration",
+    "platform_key_rotation",
+    "tool_key_rotation",
 ];
 
 /// `tests/lti`.
@@ -125,6 +133,8 @@ fn a_real_lti_platform_launches_lessons_and_forged_launches_are_refused() {
         .args(["--lesson", "international-perspective"])
         .arg("--page-script")
         .arg(crate::support::browser_dir().join("lti-page.mjs"))
+        .arg("--lessonpack")
+        .arg(env!("CARGO_BIN_EXE_lessonpack"))
         .stdin(Stdio::null())
         .stdout(report.try_clone().unwrap())
         .stderr(report)

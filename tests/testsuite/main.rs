@@ -14,6 +14,8 @@ mod import;
 mod inspect;
 #[cfg(feature = "lti")]
 mod lti;
+#[cfg(feature = "lti")]
+mod lti_admin;
 mod manifest;
 mod package;
 #[cfg(feature = "preview")]

@@ -14,7 +14,8 @@ use std::time::Duration;
 
 const STARTUP: Duration = Duration::from_secs(60);
 
-const CONFIG: &str = r#"base-url = "http://127.0.0.1:8000"
+/// An `lti.toml` trusting one platform on port 9001 (`lti_admin.rs` uses it too).
+pub(crate) const CONFIG: &str = r#"base-url = "http://127.0.0.1:8000"
 [[registrations]]
 issuer = "http://127.0.0.1:9001"
 client-id = "test-client-1"
