@@ -87,8 +87,14 @@ pub enum Command {
     /// Every change to the source rebuilds and reloads the lesson, keeping the log.
     #[cfg(feature = "preview")]
     Preview(preview::PreviewArgs),
-    /// Run the LTI 1.3 tool: OIDC login, launch validation, the tool JWKS, and the web
-    /// build of each lesson source folder under `/lessons/` (Ctrl-C stops).
+    /// Run the LTI 1.3 tool: the web build of each lesson source folder under `/lessons/`,
+    /// launched from Moodle or Canvas (OIDC login, launch validation, Deep Linking, Dynamic
+    /// Registration), with completion posted to the gradebook (Ctrl-C stops).
+    ///
+    /// Endpoints: `/lti/login`, `/lti/launch` (also the Deep Linking URL), `/lti/register`,
+    /// `/lti/jwks`, `/lti/score`. Platforms come from `--config lti.toml` or Dynamic
+    /// Registration (approved with `lessonpack lti approve`). Completion grades (1 of 1) are
+    /// queued in the database and retried until the platform takes them.
     #[cfg(feature = "lti")]
     Serve(serve::ServeArgs),
     /// Administer the LTI tool: list, approve, suspend and remove platform registrations;
