@@ -11,8 +11,8 @@ pub(crate) static RULE: Rule = Rule {
     name: "cmi5-url-whitespace",
     severity: Severity::Warning,
     lms: &[Lms::OpenEdx],
-    summary: "a cmi5 AU `<url>` has whitespace around it",
-    doc: "What it checks: (cmi5) that the text of every AU `<url>` has no leading or trailing whitespace (line breaks, indentation, a CDATA section on its own lines). Why it matters: the schema type `xs:anyURI` collapses whitespace, so the course structure is valid, but Open edX's cmi5 block takes the first AU's `url` text unstripped as the launch page, so the launch URL carries the line breaks and fails. Reference: cmi5 §13.1.4; lms-import.md §A 19.",
+    summary: "the first cmi5 AU `<url>` (the page Open edX launches) has whitespace around it",
+    doc: "What it checks: (cmi5) that the text of the first AU `<url>` in document order (the one Open edX launches) has no leading or trailing whitespace (line breaks, indentation, a CDATA section on its own lines). Why it matters: the schema type `xs:anyURI` collapses whitespace, so the course structure is valid, but Open edX's cmi5 block takes the first AU's `url` text (`.//au/url`) unstripped as the launch page, so the launch URL carries the line breaks and fails. It reads no other AU's `url`, and a cmi5 LMS collapses the whitespace as the schema says, so a padded `url` of a later AU is not reported. Reference: cmi5 §13.1.4; lms-import.md §A 19.",
     check,
 };
 
@@ -21,14 +21,24 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
     if cx.format() != Format::Cmi5 {
         return;
     }
-    for au in root.descendants().into_iter().filter(|e| e.local() == "au") {
-        if let Some(url) = au.child("url")
-            && !url.text.trim().is_empty()
-            && url.text.trim() != url.text
-        {
-            let d = RULE.finding(format!("the `<url>` of AU `{}` has whitespace around it; Open edX launches it unstripped", au.attr("id").unwrap_or("?")))
-                .with_help("write `<url>…</url>` on one line without spaces");
-            out.push(cx.at(d, url.text_or_tag_span()));
-        }
+    // Open edX reads `.//au/url`: the first AU (document order) that has a `url`.
+    let first = root
+        .descendants()
+        .into_iter()
+        .filter(|e| e.local() == "au")
+        .find_map(|au| au.child("url").map(|url| (au, url)));
+    if let Some((au, url)) = first
+        && !url.text.trim().is_empty()
+        && url.text.trim() != url.text
+    {
+        let id = au.attr("id").unwrap_or("?");
+        let message = format!(
+            "the `<url>` of the first AU `{id}` has whitespace around it; Open edX launches the first AU's `url` unstripped"
+        );
+        let help = "write `<url>…</url>` on one line without spaces";
+        out.push(cx.at(
+            RULE.finding(message).with_help(help),
+            url.text_or_tag_span(),
+        ));
     }
 }
