@@ -5,7 +5,7 @@
 
 use super::ExitStatus;
 use crate::lti::config::{Config, Database, Registration};
-use crate::lti::keys::{self, GRACE_SECONDS};
+use crate::lti::keys::{self, GRACE_SECONDS, KeyState, PUBLISH_AHEAD};
 use crate::lti::now;
 use crate::lti::store::{self, Store, StoredRegistration};
 use std::path::PathBuf;
@@ -60,12 +60,19 @@ pub enum LtiCommand {
         #[arg(value_name = "ID")]
         id: i64,
     },
-    /// Make a new signing key for the tool; the previous one stays in the JWKS
-    /// (`/lti/jwks`) for 48 hours, so tokens it signed still verify.
+    /// Make a new signing key for the tool: published in the JWKS (`/lti/jwks`) at once,
+    /// signing 24 hours later (platforms cache the JWKS); the key it replaces signs until
+    /// then and stays published 48 hours more, so tokens it signed still verify.
     ///
-    /// A running `serve` signs with the new key from its next request on.
-    RotateKey,
-    /// List the tool's signing keys: kid, created, retired, published until (UTC).
+    /// A running `serve` follows without a restart.
+    RotateKey {
+        /// Sign with the new key at once (a leaked key): platforms that cached the JWKS
+        /// must fetch it again to verify the tool's next tokens.
+        #[arg(long)]
+        now: bool,
+    },
+    /// List the tool's signing keys: kid, state (next, current, retired), signs from,
+    /// retired, published until (UTC).
     Keys,
 }
 
@@ -92,8 +99,8 @@ pub fn run(args: LtiArgs) -> anyhow::Result<ExitStatus> {
         LtiCommand::Approve { id } => change(store, &config, id, Change::Approve),
         LtiCommand::Suspend { id } => change(store, &config, id, Change::Suspend),
         LtiCommand::Remove { id } => change(store, &config, id, Change::Remove),
-        LtiCommand::RotateKey => {
-            print!("{}", rotate(store)?);
+        LtiCommand::RotateKey { now } => {
+            print!("{}", rotate(store, now)?);
             Ok(ExitStatus::Success)
         }
         LtiCommand::Keys => {
@@ -176,25 +183,45 @@ fn registrations(store: &dyn Store) -> anyhow::Result<String> {
     ))
 }
 
-/// Rotates the tool key; says which key signs now and until when the old one is published.
-fn rotate(store: &dyn Store) -> anyhow::Result<String> {
-    let before: Vec<String> = store
-        .keys()?
-        .into_iter()
-        .filter(|k| k.retired.is_none())
-        .map(|k| k.kid)
-        .collect();
+/// Rotates the tool key, staged or at once, and says what signs when.
+fn rotate(store: &dyn Store, at_once: bool) -> anyhow::Result<String> {
     let now = now();
-    let kid = keys::rotate(store, now)?;
-    let mut out = format!("new signing key `{kid}`: tokens are signed with it from now on\n");
-    if before.is_empty() {
+    let signing: Vec<String> = {
+        let keys = store.keys()?;
+        let states = keys::states(&keys, now);
+        keys.into_iter()
+            .zip(states)
+            .filter(|(_, s)| *s == KeyState::Current)
+            .map(|(k, _)| k.kid)
+            .collect()
+    };
+    let mut out = String::new();
+    let replaced_until = if at_once {
+        let kid = keys::rotate(store, now)?;
+        out.push_str(&format!(
+            "new signing key `{kid}`: tokens are signed with it from now on\n"
+        ));
+        now
+    } else {
+        let (kid, starts) = keys::stage(store, now)?;
+        out.push_str(&format!(
+            "new signing key `{kid}`: published in the JWKS now, signing from {} ({} h from \
+             now, once platforms have fetched it)\n",
+            utc(starts),
+            PUBLISH_AHEAD / 3600
+        ));
+        starts
+    };
+    if signing.is_empty() {
         out.push_str("the tool had no key before\n");
     }
-    for old in before {
+    for old in signing {
         out.push_str(&format!(
-            "the previous key `{old}` stays published in the JWKS for the {} h grace period, until {}\n",
+            "the previous key `{old}` signs until {} and stays published in the JWKS for the \
+             {} h grace period, until {}\n",
+            utc(replaced_until),
             GRACE_SECONDS / 3600,
-            utc(now + GRACE_SECONDS)
+            utc(replaced_until + GRACE_SECONDS)
         ));
     }
     Ok(out)
@@ -209,19 +236,23 @@ fn key_table(store: &dyn Store) -> anyhow::Result<String> {
     let now = now();
     let rows = keys
         .iter()
-        .map(|k| {
-            let (retired, until) = match k.retired {
-                None => ("-".to_string(), "while current".to_string()),
-                Some(at) if at + GRACE_SECONDS < now => {
-                    (utc(at), format!("{} (no longer)", utc(at + GRACE_SECONDS)))
-                }
-                Some(at) => (utc(at), utc(at + GRACE_SECONDS)),
+        .zip(keys::states(&keys, now))
+        .map(|(k, state)| {
+            let (name, retired, until) = match state {
+                KeyState::Next => ("next", "-".to_string(), "-".to_string()),
+                KeyState::Current => ("current", "-".to_string(), "-".to_string()),
+                KeyState::Retired(at) if at + GRACE_SECONDS < now => (
+                    "retired",
+                    utc(at),
+                    format!("{}(over)", utc(at + GRACE_SECONDS)),
+                ),
+                KeyState::Retired(at) => ("retired", utc(at), utc(at + GRACE_SECONDS)),
             };
-            vec![k.kid.clone(), utc(k.created), retired, until]
+            vec![k.kid.clone(), name.into(), utc(k.created), retired, until]
         })
         .collect::<Vec<_>>();
     Ok(table(
-        &["kid", "created", "retired", "published until"],
+        &["kid", "state", "signs from", "retired", "published until"],
         &rows,
     ))
 }

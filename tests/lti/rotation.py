@@ -3,10 +3,11 @@
 - `platform_key_rotation`: the platform makes a new signing key (new `kid`); its JWKS
   serves only the new key. The next honest launch must be accepted: the tool refetches the
   platform's JWKS on the unknown `kid` (the test config has `jwks-refetch-cooldown = 0`).
-- `tool_key_rotation`: `lessonpack lti rotate-key` runs while the tool serves. The tool's
-  JWKS must then publish the new and the old `kid`, and the session token of the next
-  launch must carry the new `kid` and verify (RS256, issuer and audience the tool) against
-  the published JWKS.
+- `tool_key_rotation`: `lessonpack lti rotate-key` while the tool serves: the tool's JWKS
+  must publish the staged key beside the old one, and the next launch's session token must
+  still be signed by the old key; then `rotate-key --now`: the JWKS publishes all three and
+  the next session carries the newest `kid`. Each session must verify (RS256, issuer and
+  audience the tool) against the published JWKS.
 """
 
 from __future__ import annotations
@@ -48,29 +49,45 @@ def scenarios(harness: t.Any, lessonpack: str, config: str) -> t.Dict[str, t.Cal
         detail = f"{answer.status_code}" + ("" if ok else f" {harness.code_of(answer)}")
         return ok, f"platform kid {old[:8]}… -> {new[:8]}…; next launch {detail}"
 
-    def tool_key_rotation(platform: t.Any) -> t.Tuple[bool, str]:
-        _, before = tool_kids(platform)
+    def rotate(*flags: str) -> str:
         rotated = subprocess.run(
-            [lessonpack, "lti", "rotate-key", "--config", config],
+            [lessonpack, "lti", "rotate-key", *flags, "--config", config],
             capture_output=True, text=True, timeout=120,
         )
         found = re.search(r"new signing key `([^`]+)`", rotated.stdout)
         if rotated.returncode != 0 or not found:
-            return False, f"rotate-key -> {rotated.returncode}: {rotated.stdout} {rotated.stderr}"
-        new = found.group(1)
-        jwks, after = tool_kids(platform)
-        if new in before or set(after) != set(before) | {new}:
-            return False, f"JWKS before {before}, after {after}, new {new}"
+            raise RuntimeError(f"rotate-key -> {rotated.returncode}: {rotated.stdout} {rotated.stderr}")
+        return found.group(1)
+
+    def session_kid(platform: t.Any, jwks: dict) -> str:
+        """A launch's session token: verified against the published JWKS, its kid."""
         answer = launch(harness, platform)
         token = answer.headers.get("Location", "").partition("#lti-session=")[2]
         if answer.status_code != 303 or not token:
-            return False, f"launch after rotation -> {answer.status_code} {harness.code_of(answer)}"
+            raise RuntimeError(f"launch -> {answer.status_code} {harness.code_of(answer)}")
         kid = jwt.get_unverified_header(token).get("kid")
-        if kid != new:
-            return False, f"the session is signed with `{kid}`, not the new key `{new}`"
         key = jwt.PyJWKSet.from_dict(jwks)[kid].key
         jwt.decode(token, key, algorithms=["RS256"], audience=platform.tool, issuer=platform.tool)
-        return True, f"JWKS {len(before)} -> {len(after)} keys; session signed by the new kid, verified"
+        return kid
+
+    def tool_key_rotation(platform: t.Any) -> t.Tuple[bool, str]:
+        """Staged: the new key is published, the old one still signs. `--now`: the newest
+        signs at once; every key stays published."""
+        _, before = tool_kids(platform)
+        staged = rotate()
+        jwks, after = tool_kids(platform)
+        if staged in before or set(after) != set(before) | {staged}:
+            return False, f"staged: JWKS before {before}, after {after}, new {staged}"
+        if session_kid(platform, jwks) not in before:
+            return False, "a staged key signed before its time"
+        urgent = rotate("--now")
+        jwks, now = tool_kids(platform)
+        if set(now) != set(after) | {urgent}:
+            return False, f"--now: JWKS {now}, expected {after} and {urgent}"
+        kid = session_kid(platform, jwks)
+        if kid != urgent:
+            return False, f"the session is signed with `{kid}`, not the new key `{urgent}`"
+        return True, f"JWKS {len(before)} -> {len(after)} -> {len(now)} keys; sessions signed by the old key, then the new one, verified"
 
     return {
         "platform_key_rotation": platform_key_rotation,

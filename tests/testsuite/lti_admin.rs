@@ -162,7 +162,7 @@ fn bad_usage_and_bad_configs_exit_2() {
 }
 
 #[test]
-fn rotate_key_signs_with_a_new_key_and_keeps_the_old_one_published() {
+fn rotate_key_stages_a_key_or_with_now_signs_with_it_at_once() {
     let dir = tool_folder();
     let at = dir.path();
     let database = at.join("tool.sqlite");
@@ -172,48 +172,90 @@ fn rotate_key_signs_with_a_new_key_and_keeps_the_old_one_published() {
     )
     .unwrap();
     let with = |args: &[&str]| lti(at, &[args, &["--config", "lti.toml"]].concat());
+    let rows = |out: &str| -> Vec<Vec<String>> {
+        out.lines()
+            .skip(1)
+            .map(|l| l.split_whitespace().map(str::to_string).collect())
+            .collect()
+    };
+    let new_kid = |out: &str| {
+        out.split('`')
+            .nth(1)
+            .expect("a kid in backticks")
+            .to_string()
+    };
+    let published = || {
+        let store = SqliteStore::open(&database).unwrap();
+        keys::jwks(&store, lessonpack::lti::now())
+            .unwrap()
+            .to_string()
+    };
+    let signing = || {
+        keys::current(&SqliteStore::open(&database).unwrap())
+            .unwrap()
+            .kid
+    };
 
     let (code, out, _) = with(&["keys"]);
     assert_eq!(code, Some(0));
-    assert_eq!(out.lines().count(), 2, "{out}");
-    assert!(out.lines().nth(1).unwrap().starts_with(&first));
-    assert!(out.contains("while current"), "{out}");
+    let table = rows(&out);
+    assert_eq!(table.len(), 1, "{out}");
+    assert_eq!(
+        (table[0][0].as_str(), table[0][1].as_str()),
+        (first.as_str(), "current")
+    );
 
+    // Staged: published now, the first key still signs.
     let (code, out, err) = with(&["rotate-key"]);
     assert_eq!(code, Some(0), "{err}");
-    let new = out
-        .split('`')
-        .nth(1)
-        .expect("the new kid in backticks")
-        .to_string();
-    assert_ne!(new, first);
+    let staged = new_kid(&out);
     assert!(
-        out.contains(&format!(
-            "the previous key `{first}` stays published in the JWKS for the 48 h grace period, until "
-        )),
+        out.contains("published in the JWKS now, signing from"),
         "{out}"
     );
-
-    let store = SqliteStore::open(&database).unwrap();
-    assert_eq!(keys::current(&store).unwrap().kid, new);
-    let published = keys::jwks(&store, lessonpack::lti::now())
-        .unwrap()
-        .to_string();
-    assert!(published.contains(&first) && published.contains(&new));
-
+    assert!(
+        out.contains(&format!("the previous key `{first}` signs until ")),
+        "{out}"
+    );
+    assert_eq!(signing(), first);
+    assert!(published().contains(&staged) && published().contains(&first));
     let (_, out, _) = with(&["keys"]);
-    let rows: Vec<Vec<&str>> = out
-        .lines()
-        .skip(1)
-        .map(|l| l.split_whitespace().collect())
-        .collect();
-    assert_eq!(rows[0][0], new);
-    assert_eq!(rows[0][2], "-");
-    assert_eq!(rows[1][0], first);
+    let table = rows(&out);
+    assert_eq!(
+        (table[0][0].as_str(), table[0][1].as_str()),
+        (staged.as_str(), "next")
+    );
+    assert_eq!(
+        (table[1][0].as_str(), table[1][1].as_str()),
+        (first.as_str(), "current")
+    );
+    let (code, _, err) = with(&["rotate-key"]);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("already staged"), "{err}");
+
+    // At once: the new key signs, the others stay published for their grace period.
+    let (code, out, err) = with(&["rotate-key", "--now"]);
+    assert_eq!(code, Some(0), "{err}");
+    let urgent = new_kid(&out);
     assert!(
-        rows[1][2].ends_with('Z') && rows[1][3].ends_with('Z'),
+        out.contains("tokens are signed with it from now on"),
         "{out}"
     );
+    assert_eq!(signing(), urgent);
+    let jwks = published();
+    assert!(
+        [&first, &staged, &urgent]
+            .iter()
+            .all(|k| jwks.contains(k.as_str()))
+    );
+    let (_, out, _) = with(&["keys"]);
+    let states: Vec<(String, String)> = rows(&out)
+        .into_iter()
+        .map(|r| (r[0].clone(), r[1].clone()))
+        .collect();
+    assert!(states.contains(&(urgent, "current".into())), "{out}");
+    assert!(states.contains(&(staged, "retired".into())), "{out}");
+    assert!(states.contains(&(first, "retired".into())), "{out}");
 }
 
 #[test]
