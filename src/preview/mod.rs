@@ -104,6 +104,11 @@ pub fn run(config: Config) -> anyhow::Result<()> {
         });
         let stop = stopped()?;
         println!("preview: http://{address}/ (Ctrl-C stops)");
+        // As in `serve`: without TCP_NODELAY a file's body waits for the browser's delayed
+        // ACK of its headers (40 ms per file on a keep-alive connection).
+        let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
         tokio::select! {
             served = axum::serve(listener, server::router(shared)) => {
                 served.context("the preview server stopped")
