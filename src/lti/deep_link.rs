@@ -77,18 +77,22 @@ pub fn response_jwt(
     Ok(jsonwebtoken::encode(&header, &claims, &key.key)?)
 }
 
-/// The picker's body: one form per lesson `(id, title)`, each posting its own signed
-/// response in the field `JWT`.
+/// The picker page: one form per lesson `(id, title)`, each posting its own signed
+/// response in the field `JWT` from a button named by the lesson's title.
 pub fn picker(
     tool: &Tool,
     request: &Request,
     lessons: &[(String, String)],
     now: i64,
 ) -> anyhow::Result<String> {
-    let mut body = String::from("<h1>Choose a lesson to link</h1><ul>");
+    let mut main = String::from(
+        "<h1>Choose a lesson to link</h1>\
+         <p>The lesson you choose is linked here, with a gradebook column for its completion. \
+         Choose within five minutes, or launch the selection again.</p><ul>",
+    );
     for (id, title) in lessons {
         let jwt = response_jwt(tool, request, id, title, now)?;
-        body.push_str(&format!(
+        main.push_str(&format!(
             "<li><form method=\"post\" action=\"{}\"><input type=\"hidden\" name=\"JWT\" value=\"{}\"><button type=\"submit\">{}</button> <code>{}</code></form></li>",
             escape_html(&request.return_url),
             escape_html(&jwt),
@@ -96,8 +100,8 @@ pub fn picker(
             escape_html(id),
         ));
     }
-    body.push_str("</ul><p>Choose within five minutes, or launch the selection again.</p>");
-    Ok(body)
+    main.push_str("</ul>");
+    Ok(super::page::document("Choose a lesson", &main, ""))
 }
 
 #[cfg(test)]

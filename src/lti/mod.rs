@@ -29,6 +29,7 @@ pub mod launch;
 pub mod lineitems;
 pub mod login;
 pub mod outbox;
+mod page;
 pub mod register;
 pub mod server;
 pub mod session;

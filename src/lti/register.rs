@@ -282,10 +282,10 @@ pub fn approve_command(tool: &Tool, id: i64) -> String {
 }
 
 /// The page after a registration: pending, the approval command, and a Close button that
-/// ends the platform's registration dialog.
+/// ends the platform's registration dialog (the script closing the body).
 pub fn page(tool: &Tool, registered: &Registered) -> String {
     let reg = &registered.registration;
-    format!(
+    let main = format!(
         "<h1>Registration received: waiting for approval</h1>\
          <p>{name} is registered with <code>{issuer}</code> as client <code>{client}</code> \
          (deployment <code>{deployment}</code>).</p>\
@@ -294,13 +294,14 @@ pub fn page(tool: &Tool, registered: &Registered) -> String {
          it, run on the tool's server:</p>\
          <pre><code>{command}</code></pre>\
          <p><code>lessonpack lti registrations</code> lists every registration.</p>\
-         <p><button type=\"button\" id=\"lp-close\">Close</button></p>\
-         <script>document.getElementById(\"lp-close\").addEventListener(\"click\", function () {{ \
-         (window.opener || window.parent).postMessage({{subject:\"org.imsglobal.lti.close\"}}, \"*\"); }});</script>",
+         <p><button type=\"button\" id=\"lp-close\">Close</button></p>",
         name = escape_html(&tool.config.tool_name),
         issuer = escape_html(&reg.issuer),
         client = escape_html(&reg.client_id),
         deployment = escape_html(reg.deployments.first().map_or("", String::as_str)),
         command = escape_html(&approve_command(tool, registered.id)),
-    )
+    );
+    let close = "<script>document.getElementById(\"lp-close\").addEventListener(\"click\", function () { \
+         (window.opener || window.parent).postMessage({subject:\"org.imsglobal.lti.close\"}, \"*\"); });</script>";
+    super::page::document("Registration pending approval", &main, close)
 }

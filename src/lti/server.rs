@@ -13,7 +13,7 @@ use super::lineitems::{self, Target};
 use super::session::{self, Session};
 use super::store::ScoreState;
 use super::url::escape_html;
-use super::{Tool, deep_link, keys, login, now, now_millis, outbox, register};
+use super::{Tool, deep_link, keys, login, now, now_millis, outbox, page, register};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -205,7 +205,7 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
                 .collect();
             Ok(html(
                 200,
-                &deep_link::picker(&s.tool, &request, &lessons, now())?,
+                deep_link::picker(&s.tool, &request, &lessons, now())?,
             ))
         }
     }
@@ -354,7 +354,7 @@ async fn register(State(s): State<Shared>, Query(p): Query<HashMap<String, Strin
     })
     .await;
     match result {
-        Ok(Ok(page)) => html(200, &page),
+        Ok(Ok(page)) => html(200, page),
         Ok(Err(e)) => titled_error(REGISTRATION_FAILED, e.status(), e.code(), &e.message()),
         Err(e) => titled_error(REGISTRATION_FAILED, 500, "internal", &e.to_string()),
     }
@@ -377,22 +377,19 @@ fn error_page(status: u16, code: &str, message: &str) -> Response {
     titled_error("The lesson cannot open", status, code, message)
 }
 
-/// An error page headed `title`.
+/// An error page titled and headed `title`.
 fn titled_error(title: &str, status: u16, code: &str, message: &str) -> Response {
-    html(
-        status,
-        &format!(
-            "<h1>{title}</h1><p>{}</p><p><small>error <code>{}</code></small></p>",
-            escape_html(message),
-            escape_html(code)
-        ),
-    )
+    let main = format!(
+        "<h1>{}</h1><p>{}</p><p><small>error <code>{}</code></small></p>",
+        escape_html(title),
+        page::with_code(message),
+        escape_html(code)
+    );
+    html(status, page::document(title, &main, ""))
 }
 
-fn html(status: u16, body: &str) -> Response {
-    let page = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>lessonpack</title></head><body>{body}</body></html>"
-    );
+/// `page` (a whole HTML document), never cached.
+fn html(status: u16, page: String) -> Response {
     let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     (
         status,

@@ -3,72 +3,18 @@
 // the Common Cartridge page, the web lesson page and the web index — and on the video fixture's
 // pages with a player; screenshots at desktop and phone widths, and no sideways scrolling on a
 // phone. Artifacts go to target/browser-artifacts/ (screenshots, axe-summary.json).
-import { after, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { ARTIFACTS, env, launch, openPage, pkgUrl, useBrowser } from "./support.mjs";
+import { ARTIFACTS, axe, axeSummary, launch, openPage, pkgUrl, record, useBrowser } from "./support.mjs";
 
 useBrowser();
 
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
 const SAMPLE_LESSON = "lessons/international-perspective/index.html";
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
-const summary = {};
-after(() => writeFileSync(join(ARTIFACTS, "axe-summary.json"), `${JSON.stringify(summary, null, 2)}\n`));
-
-// Runs axe-core in `frame` (a page's main frame or the lesson frame inside the LMS page) with
-// the WCAG 2.0 / 2.1 A and AA rules; returns the violations and how many rules were checked.
-async function axe(frame) {
-  await frame.addScriptTag({ url: `${env.server.origin}/vendor/axe-core/axe.min.js` });
-  const r = await frame.evaluate((tags) => window.axe.run(document, {
-    runOnly: { type: "tag", values: tags },
-    iframes: false,   // the only iframes are the third-party video players
-  }), TAGS);
-  const ids = (list) => list.map((x) => x.id).sort();
-  // axe cannot judge the contrast of text clipped by a scroll box (the cue list's last cue
-  // is partly hidden): scroll each such element into view and check it again.
-  const recheck = [];
-  let rechecked = 0;
-  for (const rule of r.incomplete.filter((x) => x.id === "color-contrast")) {
-    for (const node of rule.nodes) {
-      const again = await frame.evaluate(async (selector) => {
-        const el = document.querySelector(selector);
-        el.scrollIntoView({ block: "center" });
-        return window.axe.run(el, { runOnly: ["color-contrast"] });
-      }, node.target[0]);
-      const passed = again.passes.some((x) => x.id === "color-contrast" && x.nodes.length > 0);
-      if (again.violations.length || again.incomplete.length || !passed) {
-        recheck.push(`${node.target[0]}: ${again.violations.length ? "violation" : "still undetermined"}`);
-      } else {
-        rechecked += 1;
-      }
-    }
-  }
-  return {
-    recheck,
-    rechecked,
-    violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
-    // A rule can pass on some elements and need review on others: count each rule once.
-    rules: new Set([...r.passes, ...r.incomplete, ...r.inapplicable, ...r.violations].map((x) => x.id)).size,
-    passes: r.passes.length,
-    incomplete: ids(r.incomplete),
-    inapplicable: r.inapplicable.length,
-    version: r.testEngine.version,
-  };
-}
-
-function record(t, name, result) {
-  summary[name] = result;
-  t.diagnostic(`${name}: ${result.rules} axe ${result.version} rules checked (${result.passes} passed, ` +
-    `${result.incomplete.length} need review${result.incomplete.length ? `: ${result.incomplete.join(", ")}` : ""}` +
-    `${result.rechecked ? ` — ${result.rechecked} clipped elements re-checked in view: pass` : ""}, ` +
-    `${result.inapplicable} not applicable), ${result.violations.length} violations`);
-  assert.deepEqual(result.violations, [], `${name}: axe violations`);
-  assert.deepEqual(result.recheck, [], `${name}: colour contrast of elements axe could not judge in place`);
-}
+const summary = axeSummary("axe-summary.json");
 
 // Opens a page of a package: SCORM pages in the LMS frame, the others on their own.
 async function open(pkg, path, options = {}, lesson = null) {
@@ -97,7 +43,7 @@ describe("axe-core: WCAG 2.0 / 2.1 A and AA", () => {
   for (const [name, pkg, path, lesson] of pages) {
     test(name, async (t) => {
       const { page, context, problems, frame } = await open(pkg, path, DESKTOP, lesson);
-      record(t, name, await axe(frame));
+      record(t, summary, name, await axe(frame));
       assert.deepEqual(problems, []);
       await context.close();
     });
@@ -115,7 +61,7 @@ describe("axe-core: WCAG 2.0 / 2.1 A and AA", () => {
     await page.click("#lp-response-form button[type=submit]");
     await page.waitForFunction(() => document.getElementById("lp-response-status").textContent !== "");
     const name = "video fixture web lesson in use";
-    record(t, name, await axe(frame));
+    record(t, summary, name, await axe(frame));
     assert.deepEqual(problems, []);
     await context.close();
   });

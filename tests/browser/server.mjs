@@ -5,7 +5,7 @@
 //                               serves an imported package (same origin as the LMS page)
 //   /pkg/<name>~nomedia/<path>  the same package with its media/ folder missing (404)
 //   /mock/<player>.html         stand-ins for the YouTube and Vimeo players
-//   /vendor/…                   scorm-again and axe-core from node_modules
+//   /vendor/…                   scorm-again from node_modules
 //
 // The packages' YouTube / Vimeo iframes point at youtube-nocookie.com and player.vimeo.com;
 // with `mockOrigin` set, a served page has that src rewritten to <mockOrigin>/mock/<player>.html
@@ -84,7 +84,6 @@ export async function startServer({ host = "127.0.0.1", packages = {}, mockOrigi
   const routes = [
     ["/mock/", join(here, "harness", "mock")],
     ["/vendor/scorm-again/", join(here, "node_modules", "scorm-again", "dist")],
-    ["/vendor/axe-core/", join(here, "node_modules", "axe-core")],
   ];
   const server = createServer(async (req, res) => {
     try {

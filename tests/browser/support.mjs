@@ -3,7 +3,8 @@
 // Debian Chromium, and helpers that act as the LMS and read back scorm-again's CMI.
 import { after, before } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 import { buildPackages, launchInfo, repo } from "./packages.mjs";
@@ -15,19 +16,25 @@ export const ARTIFACTS = join(repo, "target", "browser-artifacts");
 // Filled in by the before() hook of useBrowser().
 export const env = { browser: null, server: null, foreign: null, packages: null };
 
+// Debian's Chromium, headless, quiet (no updates, sync or background requests); the
+// artifacts folder made.
+export async function launchBrowser() {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: run tests/browser/setup.sh (apt-get install chromium)`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+      "--disable-background-networking", "--disable-component-update", "--disable-sync",
+      "--autoplay-policy=no-user-gesture-required"],
+  });
+}
+
 export function useBrowser() {
   before(async () => {
-    assert.ok(existsSync(CHROMIUM), `${CHROMIUM} missing: run tests/browser/setup.sh (apt-get install chromium)`);
     env.packages = buildPackages();
     env.foreign = await startServer({ host: "127.0.0.2" });
     env.server = await startServer({ host: "127.0.0.1", packages: env.packages.dirs, mockOrigin: env.foreign.origin });
-    env.browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--autoplay-policy=no-user-gesture-required"],
-    });
-    mkdirSync(ARTIFACTS, { recursive: true });
+    env.browser = await launchBrowser();
   });
   after(async () => {
     await env.browser?.close();
@@ -113,3 +120,68 @@ export async function play(frame, rate) {
 }
 
 export const mediaTime = (frame) => frame.evaluate(() => document.getElementById("lp-media").currentTime);
+
+/* ---------- accessibility (axe-core) ---------- */
+
+export const AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"];
+const AXE_SCRIPT = createRequire(import.meta.url).resolve("axe-core/axe.min.js");
+
+// Runs axe-core in `frame` (a page's main frame or the lesson frame inside the LMS page) with
+// the rules of `tags` (default: WCAG 2.0 / 2.1 A and AA); returns the violations and how
+// many rules were checked.
+export async function axe(frame, tags = AXE_TAGS) {
+  await frame.addScriptTag({ path: AXE_SCRIPT });
+  const r = await frame.evaluate((tags) => window.axe.run(document, {
+    runOnly: { type: "tag", values: tags },
+    iframes: false,   // the only iframes are the third-party video players
+  }), tags);
+  const ids = (list) => list.map((x) => x.id).sort();
+  // axe cannot judge the contrast of text clipped by a scroll box (the cue list's last cue
+  // is partly hidden): scroll each such element into view and check it again.
+  const recheck = [];
+  let rechecked = 0;
+  for (const rule of r.incomplete.filter((x) => x.id === "color-contrast")) {
+    for (const node of rule.nodes) {
+      const again = await frame.evaluate(async (selector) => {
+        const el = document.querySelector(selector);
+        el.scrollIntoView({ block: "center" });
+        return window.axe.run(el, { runOnly: ["color-contrast"] });
+      }, node.target[0]);
+      const passed = again.passes.some((x) => x.id === "color-contrast" && x.nodes.length > 0);
+      if (again.violations.length || again.incomplete.length || !passed) {
+        recheck.push(`${node.target[0]}: ${again.violations.length ? "violation" : "still undetermined"}`);
+      } else {
+        rechecked += 1;
+      }
+    }
+  }
+  return {
+    recheck,
+    rechecked,
+    violations: r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`),
+    // A rule can pass on some elements and need review on others: count each rule once.
+    rules: new Set([...r.passes, ...r.incomplete, ...r.inapplicable, ...r.violations].map((x) => x.id)).size,
+    passes: r.passes.length,
+    incomplete: ids(r.incomplete),
+    inapplicable: r.inapplicable.length,
+    version: r.testEngine.version,
+  };
+}
+
+// Per-page axe results, written to ARTIFACTS/`file` after the tests.
+export function axeSummary(file) {
+  const summary = {};
+  after(() => writeFileSync(join(ARTIFACTS, file), `${JSON.stringify(summary, null, 2)}\n`));
+  return summary;
+}
+
+// Records `result` in `summary`, prints the counts and fails on any violation.
+export function record(t, summary, name, result) {
+  summary[name] = result;
+  t.diagnostic(`${name}: ${result.rules} axe ${result.version} rules checked (${result.passes} passed, ` +
+    `${result.incomplete.length} need review${result.incomplete.length ? `: ${result.incomplete.join(", ")}` : ""}` +
+    `${result.rechecked ? ` — ${result.rechecked} clipped elements re-checked in view: pass` : ""}, ` +
+    `${result.inapplicable} not applicable), ${result.violations.length} violations`);
+  assert.deepEqual(result.violations, [], `${name}: axe violations`);
+  assert.deepEqual(result.recheck, [], `${name}: colour contrast of elements axe could not judge in place`);
+}

@@ -23,6 +23,8 @@ mod preview;
 mod render;
 #[cfg(feature = "lti")]
 mod serve;
+#[cfg(feature = "lti")]
+mod serve_pages;
 #[cfg(feature = "postgres")]
 mod serve_postgres;
 mod support;

@@ -527,18 +527,8 @@ fn stops_on_sigterm_and_removes_its_build_folder() {
 /// browser test set-up with `tests/browser/setup.sh` when it is missing).
 #[test]
 fn browser() {
-    let dir = crate::support::browser_dir();
-    crate::support::browser_setup();
-    let output = std::process::Command::new("node")
-        .args(["--test", "--test-concurrency=1", "preview.test.mjs"])
-        .current_dir(&dir)
-        .env("LESSONPACK_BIN", env!("CARGO_BIN_EXE_lessonpack"))
-        .output()
-        .expect("node runs (install Node.js)");
-    assert!(
-        output.status.success(),
-        "preview.test.mjs failed:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
+    crate::support::browser_test(
+        "preview.test.mjs",
+        &[("LESSONPACK_BIN", env!("CARGO_BIN_EXE_lessonpack").as_ref())],
     );
 }

@@ -387,3 +387,22 @@ pub(crate) fn browser_setup() {
         assert!(status.success(), "tests/browser/setup.sh failed ({status})");
     }
 }
+
+/// Runs the Node.js test file `file` of `tests/browser` (after [`browser_setup`]) with the
+/// environment `env`; fails with its output unless every test in it passes.
+#[cfg(feature = "preview")]
+pub(crate) fn browser_test(file: &str, env: &[(&str, &std::ffi::OsStr)]) {
+    browser_setup();
+    let output = std::process::Command::new("node")
+        .args(["--test", "--test-concurrency=1", file])
+        .current_dir(browser_dir())
+        .envs(env.iter().copied())
+        .output()
+        .expect("node runs (install Node.js)");
+    assert!(
+        output.status.success(),
+        "{file} failed:\n{}\n{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
