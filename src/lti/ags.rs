@@ -7,8 +7,10 @@
 //! `timestamp` has millisecond precision and comes from the store, strictly increasing per
 //! learner and line item (Moodle answers 409 to a stamp that is not newer than the last).
 
-use super::http::{Http, Request};
-use super::token::short;
+use super::Tool;
+use super::http::Request;
+use super::store::StoredRegistration;
+use super::token::{CallError, send_authorized, short};
 use serde_json::{Value, json};
 
 /// The scope for posting scores.
@@ -21,11 +23,11 @@ pub const SCORE_MEDIA_TYPE: &str = "application/vnd.ims.lis.v1.score+json";
 pub enum Posted {
     /// 2xx: the platform took the score.
     Accepted,
-    /// 401: the access token is no longer good.
+    /// 401, even with a new access token.
     Unauthorized(String),
     /// 409: the timestamp is not newer than the platform's last one.
     Stale(String),
-    /// No answer, 429 or 5xx: try again later.
+    /// No answer, no token, 429 or 5xx: try again later.
     Unavailable(String),
     /// Any other 4xx: the platform will not take this score (e.g. a teacher, who is not a
     /// gradable learner, or a deleted line item).
@@ -57,21 +59,32 @@ pub fn completion_score(sub: &str, timestamp_ms: i64) -> Value {
     })
 }
 
-/// Posts `score` to the scores endpoint of `lineitem` with `token`.
-pub fn post_score(http: &dyn Http, lineitem: &str, token: &str, score: &Value) -> Posted {
+/// Posts `score` to the scores endpoint of `lineitem` with a token of `registration` (a
+/// 401 gets a new token and one more try).
+pub fn post_score(
+    tool: &Tool,
+    registration: &StoredRegistration,
+    lineitem: &str,
+    score: &Value,
+) -> Posted {
     let url = scores_url(lineitem);
     let body = score.to_string();
-    let authorization = format!("Bearer {token}");
-    let answer = match http.send(&Request {
+    let request = Request {
         method: "POST",
         url: &url,
-        authorization: Some(&authorization),
+        authorization: None,
         content_type: Some(SCORE_MEDIA_TYPE),
         accept: Some("application/json"),
         body: body.as_bytes(),
-    }) {
+    };
+    let answer = match send_authorized(tool, registration, &[SCORE_SCOPE], &request) {
         Ok(answer) => answer,
-        Err(e) => return Posted::Unavailable(format!("the scores endpoint did not answer: {e}")),
+        // A refused grant usually needs an admin (a key or a scope to set on the platform);
+        // once fixed, a retry goes through.
+        Err(CallError::Token(e)) => return Posted::Unavailable(e.message().to_string()),
+        Err(CallError::Transport(e)) => {
+            return Posted::Unavailable(format!("the scores endpoint did not answer: {e}"));
+        }
     };
     let said = format!(
         "`{url}` answered {}: {}",

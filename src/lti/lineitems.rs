@@ -7,11 +7,11 @@
 //! resource link), and making one is serialised, so two learners finishing at once do not
 //! make two gradebook columns.
 
-use super::http::{Http, Request};
+use super::Tool;
+use super::http::Request;
 use super::launch::Grades;
 use super::store::StoredRegistration;
-use super::token::short;
-use super::{Tool, now};
+use super::token::{CallError, send_authorized, short};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -157,7 +157,8 @@ impl Call<'_> {
             .ok_or_else(|| format!("`{container}` made a line item without an `id`"))
     }
 
-    /// One call with a token for the scope; a 401 gets a new token and one more try.
+    /// One call with a token for the scope (a 401 gets a new token and one more try); the
+    /// body of a 2xx answer.
     fn send(
         &self,
         method: &'static str,
@@ -165,41 +166,31 @@ impl Call<'_> {
         content_type: Option<&str>,
         body: &[u8],
     ) -> Result<String, String> {
-        let (tool, scopes) = (self.tool, [self.scope]);
-        for fresh in [false, true] {
-            if fresh {
-                tool.tokens.forget(self.registration.id, &scopes);
-            }
-            let token = tool
-                .tokens
-                .get(tool, tool.http.as_ref(), self.registration, &scopes, now())
-                .map_err(|e| e.message().to_string())?;
-            let authorization = format!("Bearer {token}");
-            let http: &dyn Http = tool.http.as_ref();
-            let answer = http.send(&Request {
-                method,
-                url,
-                authorization: Some(&authorization),
-                content_type,
-                accept: Some(if method == "GET" {
-                    CONTAINER_TYPE
-                } else {
-                    LINEITEM_TYPE
-                }),
-                body,
+        let request = Request {
+            method,
+            url,
+            authorization: None,
+            content_type,
+            accept: Some(if method == "GET" {
+                CONTAINER_TYPE
+            } else {
+                LINEITEM_TYPE
+            }),
+            body,
+        };
+        let answer = send_authorized(self.tool, self.registration, &[self.scope], &request)
+            .map_err(|e| match e {
+                CallError::Token(e) => e.message().to_string(),
+                CallError::Transport(e) => e,
             })?;
-            match answer.status {
-                200..=299 => return Ok(answer.body),
-                401 if !fresh => {}
-                status => {
-                    return Err(format!(
-                        "`{url}` answered {status}: {}",
-                        short(&answer.body)
-                    ));
-                }
-            }
+        match answer.status {
+            200..=299 => Ok(answer.body),
+            401 => Err(format!("`{url}` refused two fresh tokens")),
+            status => Err(format!(
+                "`{url}` answered {status}: {}",
+                short(&answer.body)
+            )),
         }
-        Err(format!("`{url}` refused two fresh tokens"))
     }
 }
 
@@ -220,7 +211,7 @@ mod tests {
     }
 
     fn ask(tool: &Tool, grades: &Grades, link: &str) -> Result<Target, String> {
-        crate::lti::keys::ensure(tool.store.as_ref(), now()).unwrap();
+        crate::lti::keys::ensure(tool.store.as_ref(), crate::lti::now()).unwrap();
         let registration = tool.store.registration(1).unwrap().unwrap();
         target(
             tool,

@@ -15,11 +15,13 @@
 //!   picker and its signed Deep Linking response;
 //! - `ags` posts the completion score to the launch's line item, `token` gets and caches the
 //!   access tokens it needs, `lineitems` finds or makes the line item of a link that came
-//!   without one, `outbox` queues, retries and records each score;
+//!   without one, `outbox` queues, retries and records each score, `completion` handles a
+//!   page's completion report;
 //! - `server` is the axum application: `/lti/login`, `/lti/launch`, `/lti/score`,
 //!   `/lti/register`, the JWKS and the hosted lessons under `/lessons/`.
 
 pub mod ags;
+pub mod completion;
 pub mod config;
 pub mod deep_link;
 pub mod http;

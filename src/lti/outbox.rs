@@ -3,16 +3,15 @@
 //! platform takes it or refuses it for good.
 //!
 //! One attempt may make up to three calls: a 401 drops the cached access token and asks for
-//! a new one (a platform restart or key change invalidates tokens), a 409 restamps the score
-//! newer than the platform's last and posts again. No answer, a 429 or a 5xx schedule a
+//! a new one (`token::send_authorized`: a platform restart or key change invalidates
+//! tokens), a 409 restamps the score newer than the platform's last and posts again. No answer, a 429 or a 5xx schedule a
 //! retry (30 s, doubling, at most an hour apart, [`MAX_ATTEMPTS`] in all); any other 4xx is
 //! final and kept with its message (Moodle answers 400 for a user it cannot grade, such as
 //! a teacher trying the link).
 
-use super::ags::{self, Posted, SCORE_SCOPE};
+use super::ags::{self, Posted};
 use super::store::{ScoreJob, ScoreState};
-use super::token::TokenError;
-use super::{Tool, now};
+use super::{Tool, now, now_millis};
 
 /// Attempts before a score is given up (about a day of retries).
 pub const MAX_ATTEMPTS: u32 = 30;
@@ -52,6 +51,32 @@ pub fn deliver(tool: &Tool, job: ScoreJob) -> anyhow::Result<ScoreJob> {
     Ok(job)
 }
 
+/// Delivers every score whose retry is due, one stderr line each.
+pub fn deliver_due(tool: &Tool) -> anyhow::Result<()> {
+    for job in tool.store.due_scores(now())? {
+        log(&deliver(tool, job)?);
+    }
+    Ok(())
+}
+
+/// One line on stderr for an administrator: where a score stands.
+pub fn log(job: &ScoreJob) {
+    let error = job.last_error.as_deref().unwrap_or("");
+    match job.state {
+        ScoreState::Delivered => {
+            eprintln!("serve: score delivered: `{}` on {}", job.sub, job.lineitem);
+        }
+        ScoreState::Pending => eprintln!(
+            "serve: score queued (attempt {}): `{}` on {}: {error}",
+            job.attempts, job.sub, job.lineitem
+        ),
+        ScoreState::Failed => eprintln!(
+            "serve: score refused: `{}` on {}: {error}",
+            job.sub, job.lineitem
+        ),
+    }
+}
+
 /// The delay before the attempt after the `attempts`-th.
 pub fn backoff(attempts: u32) -> i64 {
     let doublings = attempts.saturating_sub(1).min(16);
@@ -73,34 +98,18 @@ fn attempt(tool: &Tool, job: &mut ScoreJob) -> anyhow::Result<Result<(), Failure
             "the registration was removed or suspended".into(),
         )));
     };
-    let scopes = [SCORE_SCOPE];
-    let (mut refreshed, mut restamped) = (false, false);
+    let mut restamped = false;
     loop {
-        let token = match tool
-            .tokens
-            .get(tool, tool.http.as_ref(), &registration, &scopes, now())
-        {
-            Ok(token) => token,
-            // A refused grant usually needs an admin (a key or a scope to set on the
-            // platform); once fixed, the retry goes through.
-            Err(TokenError::Unavailable(m) | TokenError::Refused(m)) => {
-                return Ok(Err(Failure::Later(m)));
-            }
-        };
         let score = ags::completion_score(&job.sub, job.timestamp_ms);
-        match ags::post_score(tool.http.as_ref(), &job.lineitem, &token, &score) {
+        match ags::post_score(tool, &registration, &job.lineitem, &score) {
             Posted::Accepted => return Ok(Ok(())),
-            Posted::Unauthorized(_) if !refreshed => {
-                tool.tokens.forget(registration.id, &scopes);
-                refreshed = true;
-            }
             Posted::Stale(_) if !restamped => {
-                let stamped = crate::lti::now_millis().max(job.timestamp_ms + 1);
+                // The store stamps it newer than its last one.
                 match tool.store.queue_score(
                     job.registration_id,
                     &job.lineitem,
                     &job.sub,
-                    stamped,
+                    now_millis(),
                 )? {
                     Some(fresh) => job.timestamp_ms = fresh.timestamp_ms,
                     None => return Ok(Ok(())),

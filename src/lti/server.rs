@@ -7,13 +7,10 @@
 //! work is blocking, so it runs on tokio's blocking pool. Every error page says what failed
 //! and launches nothing.
 
-use super::ags::SCORE_SCOPE;
 use super::launch::{self, Message};
-use super::lineitems::{self, Target};
 use super::session::{self, Session};
-use super::store::ScoreState;
 use super::url::escape_html;
-use super::{Tool, deep_link, keys, login, now, now_millis, outbox, page, register};
+use super::{Tool, completion, deep_link, keys, login, now, outbox, page, register};
 use axum::Router;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -212,7 +209,7 @@ fn after_launch(s: &Shared, launch: &launch::Launch) -> anyhow::Result<Response>
 }
 
 /// `POST /lti/score`: the page's learner completed the lesson. Answers JSON
-/// `{"status": "delivered" | "queued" | "refused" | "not_graded", "detail": …}`.
+/// `{"status": …, "detail": …}` as [`completion::report`] decides.
 async fn score(State(s): State<Shared>, headers: HeaderMap) -> Response {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -220,76 +217,9 @@ async fn score(State(s): State<Shared>, headers: HeaderMap) -> Response {
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::to_string);
     let result = tokio::task::spawn_blocking(move || {
-        let tool = s.tool.as_ref();
-        let Some(bearer) = bearer else {
-            return Ok(json(
-                401,
-                "unauthorized",
-                "no session: open the lesson from the course",
-            ));
-        };
-        let session =
-            match session::verify(tool.store.as_ref(), &tool.config.base_url, &bearer, now()) {
-                Ok(session) => session,
-                Err(message) => return Ok(json(401, "unauthorized", &message)),
-            };
-        let not_graded = |why: &str| {
-            json(
-                200,
-                "not_graded",
-                &format!("{why}, so there is no grade to set"),
-            )
-        };
-        let Some(grades) = &session.grades else {
-            return Ok(not_graded(
-                "the platform offered no grade service for this link",
-            ));
-        };
-        if !grades.scopes.iter().any(|s| s == SCORE_SCOPE) {
-            return Ok(not_graded(
-                "the platform does not take scores from this tool",
-            ));
-        }
-        let Some(registration) = tool.store.registration(session.reg)?.filter(|r| r.active) else {
-            return Ok(not_graded(
-                "the platform's registration was removed or suspended",
-            ));
-        };
-        let title = s
-            .catalog
-            .lessons
-            .get(&session.lesson)
-            .map_or(session.lesson.as_str(), |l| l.title.as_str());
-        let target = lineitems::target(
-            tool,
-            &registration,
-            grades,
-            &session.rl,
-            (&session.lesson, title),
-        );
-        let lineitem = match target {
-            Ok(Target::Lineitem(lineitem)) => lineitem,
-            Ok(Target::NotGraded(why)) => return Ok(not_graded(&why)),
-            Err(e) => return Ok(json(503, "unavailable", &format!("will retry: {e}"))),
-        };
-        let Some(job) =
-            tool.store
-                .queue_score(session.reg, &lineitem, &session.sub, now_millis())?
-        else {
-            return Ok(json(
-                200,
-                "delivered",
-                "the completion was already recorded",
-            ));
-        };
-        let job = outbox::deliver(tool, job)?;
-        log_score(&job);
-        let error = job.last_error.unwrap_or_default();
-        Ok::<_, anyhow::Error>(match job.state {
-            ScoreState::Delivered => json(200, "delivered", "the completion is in the gradebook"),
-            ScoreState::Pending => json(202, "queued", &format!("will retry: {error}")),
-            ScoreState::Failed => json(502, "refused", &error),
-        })
+        let title = |lesson: &str| s.catalog.lessons.get(lesson).map(|l| l.title.clone());
+        completion::report(&s.tool, bearer.as_deref(), &title)
+            .map(|answer| json(answer.status, answer.code, &answer.detail))
     })
     .await;
     match result {
@@ -309,24 +239,6 @@ fn json(status: u16, code: &str, detail: &str) -> Response {
         .into_response()
 }
 
-/// One line on stderr for an administrator: where a score stands.
-fn log_score(job: &super::store::ScoreJob) {
-    let error = job.last_error.as_deref().unwrap_or("");
-    match job.state {
-        ScoreState::Delivered => {
-            eprintln!("serve: score delivered: `{}` on {}", job.sub, job.lineitem);
-        }
-        ScoreState::Pending => eprintln!(
-            "serve: score queued (attempt {}): `{}` on {}: {error}",
-            job.attempts, job.sub, job.lineitem
-        ),
-        ScoreState::Failed => eprintln!(
-            "serve: score refused: `{}` on {}: {error}",
-            job.sub, job.lineitem
-        ),
-    }
-}
-
 /// Every `period`: drops expired login states and nonces, and retries the scores due.
 pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
     let mut ticks = tokio::time::interval(period);
@@ -335,10 +247,7 @@ pub async fn housekeeping(tool: Arc<Tool>, period: std::time::Duration) {
         let tool = tool.clone();
         let done = tokio::task::spawn_blocking(move || {
             tool.store.purge(now())?;
-            for job in tool.store.due_scores(now())? {
-                log_score(&outbox::deliver(&tool, job)?);
-            }
-            Ok::<_, anyhow::Error>(())
+            outbox::deliver_due(&tool)
         })
         .await;
         if let Ok(Err(e)) = done {

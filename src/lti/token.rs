@@ -5,7 +5,7 @@
 //! Tokens are cached per (registration, scopes) until 30 s before they expire, and dropped
 //! when a service answers 401 so the next call asks again.
 
-use super::http::{Http, Request};
+use super::http::{Request, Response};
 use super::store::StoredRegistration;
 use super::{Tool, keys, random_token, url};
 use jsonwebtoken::{Algorithm, Header};
@@ -57,7 +57,6 @@ impl Tokens {
     pub fn get(
         &self,
         tool: &Tool,
-        http: &dyn Http,
         registration: &StoredRegistration,
         scopes: &[&str],
         now: i64,
@@ -68,7 +67,7 @@ impl Tokens {
         {
             return Ok(token.clone());
         }
-        let (token, expires) = request(tool, http, registration, &key.1, now)?;
+        let (token, expires) = request(tool, registration, &key.1, now)?;
         self.lock().insert(key, (token.clone(), expires));
         Ok(token)
     }
@@ -81,6 +80,47 @@ impl Tokens {
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<(i64, String), (String, i64)>> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// Why an authorized call got no answer to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CallError {
+    /// No token could be had.
+    Token(TokenError),
+    /// The service did not answer.
+    Transport(String),
+}
+
+/// Sends `request` with a bearer token for `scopes` of `registration`. A 401 drops the
+/// cached token and sends once more with a new one (a platform restart or key change
+/// invalidates tokens); the answer is returned whatever its status.
+pub fn send_authorized(
+    tool: &Tool,
+    registration: &StoredRegistration,
+    scopes: &[&str],
+    request: &Request<'_>,
+) -> Result<Response, CallError> {
+    for fresh in [false, true] {
+        if fresh {
+            tool.tokens.forget(registration.id, scopes);
+        }
+        let token = tool
+            .tokens
+            .get(tool, registration, scopes, super::now())
+            .map_err(CallError::Token)?;
+        let authorization = format!("Bearer {token}");
+        let answer = tool
+            .http
+            .send(&Request {
+                authorization: Some(&authorization),
+                ..*request
+            })
+            .map_err(CallError::Transport)?;
+        if answer.status != 401 || fresh {
+            return Ok(answer);
+        }
+    }
+    unreachable!("the second try always returns")
 }
 
 /// The signed client assertion for `registration`.
@@ -107,7 +147,6 @@ pub fn client_assertion(
 /// Asks the token endpoint; returns the token and when to stop using it.
 fn request(
     tool: &Tool,
-    http: &dyn Http,
     registration: &StoredRegistration,
     scope: &str,
     now: i64,
@@ -124,7 +163,8 @@ fn request(
         ("client_assertion", &assertion),
         ("scope", scope),
     ]);
-    let answer = http
+    let answer = tool
+        .http
         .send(&Request {
             method: "POST",
             url,
