@@ -44,12 +44,13 @@ impl Ctx<'_> {
 
     /// Checks that `rel` names an existing file inside the module folder.
     ///
-    /// Returns the path to open and the forward-slash relative name, or reports why not.
+    /// Returns the path to open, the forward-slash relative name and the file's size, or
+    /// reports why not.
     pub(crate) fn existing_file(
         &mut self,
         rel: &Spanned<String>,
         what: &str,
-    ) -> Option<(PathBuf, String)> {
+    ) -> Option<(PathBuf, String, u64)> {
         let name = rel.get_ref().trim();
         if name.is_empty() {
             self.error_at(
@@ -81,7 +82,11 @@ impl Ctx<'_> {
                 );
                 None
             }
-            Ok(_) => Some((path, relative.trim_start_matches("./").to_string())),
+            Ok(meta) => Some((
+                path,
+                relative.trim_start_matches("./").to_string(),
+                meta.len(),
+            )),
             Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
                 self.error_at(
                     rel,
@@ -112,7 +117,7 @@ impl Ctx<'_> {
         rel: &Spanned<String>,
         what: &str,
     ) -> Option<(PathBuf, String)> {
-        let (path, _) = self.existing_file(rel, what)?;
+        let (path, ..) = self.existing_file(rel, what)?;
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,
             Err(err) => {
@@ -141,18 +146,7 @@ impl Ctx<'_> {
 
     /// Checks a local file to bundle and measures it.
     pub(crate) fn local_file(&mut self, rel: &Spanned<String>, what: &str) -> Option<LocalFile> {
-        let (path, relative) = self.existing_file(rel, what)?;
-        let size = match std::fs::metadata(&path) {
-            Ok(meta) => meta.len(),
-            Err(err) => {
-                self.error_at(
-                    rel,
-                    format!("cannot read {what} `{}`: {err}", rel.get_ref()),
-                    "check the file's permissions",
-                );
-                return None;
-            }
-        };
+        let (path, relative, size) = self.existing_file(rel, what)?;
         if let Err(err) = std::fs::File::open(&path) {
             self.error_at(
                 rel,
