@@ -34,29 +34,28 @@ if ! command -v initdb >/dev/null 2>&1 && ! ls /usr/lib/postgresql/*/bin/initdb 
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
 fi
 
-# The xAPI validator's venv, unless it already imports ralph.
-venv=tests/cmi5/.venv
-if ! "$venv/bin/python" -c 'import ralph.models.xapi.base.statements' >/dev/null 2>&1; then
-  echo "test.sh: installing ralph-malph into $venv (validates the cmi5 statements)" >&2
-  if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv --clear "$venv"
+# The venv tests/$1/.venv with tests/$1/requirements.txt, unless it already imports $2; $3
+# says what it installs, for the message.
+python_venv() {
+  local venv=tests/$1/.venv imports=$2 purpose=$3
+  if ! "$venv/bin/python" -c "import $imports" >/dev/null 2>&1; then
+    echo "test.sh: installing $purpose" >&2
+    if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
+      as_root apt-get update -qq
+      as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
+      python3 -m venv --clear "$venv"
+    fi
+    "$venv/bin/python" -m pip install -q -r "tests/$1/requirements.txt"
   fi
-  "$venv/bin/python" -m pip install -q -r tests/cmi5/requirements.txt
-fi
+}
+
+# The xAPI validator's venv, unless it already imports ralph.
+python_venv cmi5 ralph.models.xapi.base.statements \
+  "ralph-malph into tests/cmi5/.venv (validates the cmi5 statements)"
 
 # The LTI platform's venv (tests/lti: lti1p3platform plays a real platform against `serve`).
-venv=tests/lti/.venv
-if ! "$venv/bin/python" -c 'import lti1p3platform.ltiplatform, jwt, requests' >/dev/null 2>&1; then
-  echo "test.sh: installing lti1p3platform into $venv (the LTI 1.3 platform of tests/lti)" >&2
-  if ! python3 -m venv --clear "$venv" >/dev/null 2>&1; then
-    as_root apt-get update -qq
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null
-    python3 -m venv --clear "$venv"
-  fi
-  "$venv/bin/python" -m pip install -q -r tests/lti/requirements.txt
-fi
+python_venv lti 'lti1p3platform.ltiplatform, jwt, requests' \
+  "lti1p3platform into tests/lti/.venv (the LTI 1.3 platform of tests/lti)"
 
 # Install tests/js exactly as locked, unless it was installed from this very lock file.
 stamp=tests/js/node_modules/.installed-from-lock

@@ -65,17 +65,7 @@ pub(crate) fn is_secure(text: &str) -> bool {
 }
 
 /// Percent-encodes a query component (everything but RFC 3986 unreserved characters).
-pub(crate) fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub(crate) use crate::preview::query::escape as encode;
 
 /// `base` with `pairs` appended as a query (after `&` when it already has one).
 pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {

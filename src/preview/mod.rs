@@ -5,6 +5,7 @@
 //! - `site` holds the build folder and the last rebuild's result, rebuilt through
 //!   [`crate::watch::rebuild::Rebuilder`] (only the previewed target, as a folder);
 //! - `server` answers HTTP (axum), `paths` maps `/package/…` requests into the folder;
+//! - `query`: percent-encoding and query strings (also the LTI tool's);
 //! - `cmi5` is the LMS and LRS a cmi5 launch needs (launch data, fetch URL, statements,
 //!   State API), in memory;
 //! - `assets/` is the host page: a frame launching the SCO from the package's manifest as an
@@ -15,6 +16,7 @@
 
 pub(crate) mod cmi5;
 mod paths;
+pub(crate) mod query;
 mod server;
 mod site;
 

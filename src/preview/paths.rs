@@ -3,6 +3,7 @@
 //! segments (also percent-encoded), backslashes, empty segments (`//`), absolute paths, NUL,
 //! drive letters; and a path that resolves outside the folder through a symlink is not found.
 
+use super::query::percent_decode;
 use std::path::{Path, PathBuf};
 
 /// Why a request path was refused.
@@ -38,24 +39,6 @@ pub(crate) fn resolve(root: &Path, raw: &str) -> Result<PathBuf, Refusal> {
         return Err(Refusal::NotFound);
     }
     Ok(file)
-}
-
-/// Decodes `%XX` escapes; `None` for a malformed escape.
-fn percent_decode(raw: &str) -> Option<Vec<u8>> {
-    let bytes = raw.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
-            out.push(u8::from_str_radix(hex, 16).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    Some(out)
 }
 
 #[cfg(test)]

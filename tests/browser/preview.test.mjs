@@ -73,13 +73,19 @@ const waitShown = (page, element, value) => page.waitForFunction(([el, v]) => {
   return dd && (typeof v === "string" ? dd.textContent === v : new RegExp(v.source).test(dd.textContent));
 }, [element, value instanceof RegExp ? { source: value.source } : value], { timeout: 10000 });
 
-test("the preview logs the SCO's calls, reloads on an edit and switches versions", async () => {
+// The preview in a new page, ready; `problems` collects the page's uncaught errors.
+const openPreview = async () => {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
   const page = await context.newPage();
   const problems = [];
   page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
   await page.goto(`${origin}/`);
   await page.evaluate(() => window.preview.ready);
+  return { context, page, problems };
+};
+
+test("the preview logs the SCO's calls, reloads on an edit and switches versions", async () => {
+  const { context, page, problems } = await openPreview();
 
   // SCORM 1.2: the lesson initialises, reads and writes; every call is in the panel.
   await waitCall(page, "LMSInitialize");
@@ -191,12 +197,7 @@ const waitStatement = (page, verb, session) => page.waitForFunction(([v, s]) =>
   window.preview.statements().some((e) => e.verb === v && e.session === s), [verb, session], { timeout: 20000 });
 
 test("cmi5: the panel shows the statements of each session and the state documents", async () => {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  const problems = [];
-  page.on("pageerror", (err) => problems.push(`pageerror: ${err.message}`));
-  await page.goto(`${origin}/`);
-  await page.evaluate(() => window.preview.ready);
+  const { context, page, problems } = await openPreview();
   await page.selectOption("#target", "cmi5");
   await page.waitForFunction(() => window.preview.cmi5() !== null, null, { timeout: 30000 });
   const first = await page.evaluate(() => window.preview.cmi5());

@@ -1,7 +1,7 @@
 //! Captions: the sample course page's transcript, cut into captions and checked by the W3C
 //! WebVTT parser.
 
-use crate::support::validate_vtt;
+use crate::support::{VttReport, validate_vtt};
 use lessonpack::model::Cue;
 use lessonpack::render::captions::{Caption, MAX_LINE, MAX_LINES, captions, to_webvtt};
 use std::path::Path;
@@ -31,11 +31,18 @@ fn page_transcript_words() -> Vec<String> {
         .collect()
 }
 
-fn write_vtt(captions: &[Caption]) -> (tempfile::TempDir, std::path::PathBuf) {
+/// `captions` written as WebVTT and read back by the reference parser, which found no errors.
+fn valid_vtt(captions: &[Caption]) -> VttReport {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("captions.vtt");
     std::fs::write(&file, to_webvtt(captions)).expect("write captions.vtt");
-    (dir, file)
+    let report = validate_vtt(&file);
+    assert!(
+        report.errors.is_empty(),
+        "WebVTT errors: {:#?}",
+        report.errors
+    );
+    report
 }
 
 #[test]
@@ -73,13 +80,7 @@ fn sample_transcript_captions_fit_and_validate() {
         .collect();
     assert_eq!(caption_words, transcript);
 
-    let (_dir, file) = write_vtt(&caps);
-    let report = validate_vtt(&file);
-    assert!(
-        report.errors.is_empty(),
-        "WebVTT errors: {:#?}",
-        report.errors
-    );
+    let report = valid_vtt(&caps);
     assert_eq!(report.cues.len(), caps.len());
     let parsed: Vec<&str> = report
         .cues
@@ -113,13 +114,7 @@ fn markup_characters_and_speakers_round_trip_through_the_parser() {
         cue(9_000, 9_400, None, "A very short cue."),
     ];
     let caps = captions(&cues);
-    let (_dir, file) = write_vtt(&caps);
-    let report = validate_vtt(&file);
-    assert!(
-        report.errors.is_empty(),
-        "WebVTT errors: {:#?}",
-        report.errors
-    );
+    let report = valid_vtt(&caps);
     let texts: Vec<String> = report
         .cues
         .iter()

@@ -163,18 +163,8 @@ pub(crate) fn actor(port: u16) -> Value {
 
 #[cfg(test)]
 mod tests {
+    use super::super::tests::au;
     use super::*;
-
-    fn au() -> Au {
-        Au {
-            id: "urn:lessonpack:m:l".into(),
-            title: "L".into(),
-            url: "lessons/l/index.html".into(),
-            move_on: "Completed".into(),
-            mastery_score: None,
-            launch_parameters: None,
-        }
-    }
 
     fn session() -> Session {
         Session {

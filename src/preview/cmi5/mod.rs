@@ -6,7 +6,7 @@
 //!   answered only for the token a fetch URL handed out;
 //! - `routes`: the HTTP side (axum): `/api/cmi5/…` for the host page, `/cmi5/fetch/…`,
 //!   `/xapi/…`;
-//! - `mint`, `query`: random ids and timestamps; query strings.
+//! - `mint`: random ids and timestamps.
 //!
 //! One registration at a time (the learner's enrolment: every AU, every relaunch); *Reset
 //! attempt* forgets it and everything stored with it. Every request the LRS answers becomes
@@ -14,13 +14,14 @@
 
 mod launch;
 pub(crate) mod mint;
-mod query;
 pub(crate) mod routes;
 #[cfg(test)]
 mod tests;
 mod xapi;
 
 pub(crate) use launch::{Au, read_aus};
+
+use super::query;
 
 use launch::Session;
 use serde_json::{Value, json};

@@ -4,7 +4,7 @@ use super::xapi::Request;
 use super::{Au, Lrs, query};
 use serde_json::{Value, json};
 
-fn au() -> Au {
+pub(super) fn au() -> Au {
     Au {
         id: "urn:lessonpack:m:l".into(),
         title: "L".into(),

@@ -26,6 +26,13 @@ fn assert_rejected(version: CcVersion, rel: &str, what: &str, edit: impl Fn(&str
     );
 }
 
+/// `text` without the part from the first `from` to the end of the first `to`.
+fn cut(text: &str, from: &str, to: &str) -> String {
+    let start = text.find(from).unwrap();
+    let end = text.find(to).unwrap() + to.len();
+    format!("{}{}", &text[..start], &text[end..])
+}
+
 /// `text` with the lines from the one starting with `a` up to the one before `b` moved after
 /// the block starting with `b` and ending with the first line starting with `b_end`.
 fn swap_blocks(text: &str, a: &str, b: &str, b_end: &str) -> String {
@@ -61,9 +68,7 @@ fn validation_rejects_broken_cartridges() {
             )
         });
         assert_rejected(version, m, "no LOM record", |x| {
-            let from = x.find("<lomimscc:lom>").unwrap();
-            let to = x.find("</lomimscc:lom>").unwrap() + "</lomimscc:lom>".len();
-            format!("{}{}", &x[..from], &x[to..])
+            cut(x, "<lomimscc:lom>", "</lomimscc:lom>")
         });
         assert_rejected(version, m, "another schemaversion", |x| {
             x.replacen(version.schemaversion(), "1.2.0", 1)
@@ -112,9 +117,7 @@ fn validation_rejects_broken_cartridges() {
             )
         });
         assert_rejected(version, l, "no <blti:vendor>", |x| {
-            let from = x.find("  <blti:vendor>").unwrap();
-            let to = x.find("</blti:vendor>\n").unwrap() + "</blti:vendor>\n".len();
-            format!("{}{}", &x[..from], &x[to..])
+            cut(x, "  <blti:vendor>", "</blti:vendor>\n")
         });
     }
     // The CC 1.3 decision: its profile has no `imsbasiclti_xmlv1p0` type.

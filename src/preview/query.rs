@@ -1,5 +1,6 @@
-//! URL query strings: the launch URL's five parameters (cmi5 §8.1) written, and the xAPI
-//! resources' parameters read (`application/x-www-form-urlencoded`).
+//! Percent-encoding and URL query strings: the cmi5 launch URL's five parameters (§8.1) and
+//! the LTI tool's redirects written, the xAPI resources' parameters read
+//! (`application/x-www-form-urlencoded`), `/package/…` request paths decoded.
 
 /// Encodes `pairs` as a query string, escaping everything but the unreserved characters.
 pub(crate) fn encode(pairs: &[(&str, &str)]) -> String {
@@ -36,6 +37,15 @@ pub(crate) fn decode(query: &str) -> Option<Vec<(String, String)>> {
 }
 
 fn unescape(text: &str) -> Option<String> {
+    String::from_utf8(unescape_bytes(text, true)?).ok()
+}
+
+/// Decodes the `%XX` escapes of a URL path (`+` stays `+`); `None` for a malformed escape.
+pub(crate) fn percent_decode(text: &str) -> Option<Vec<u8>> {
+    unescape_bytes(text, false)
+}
+
+fn unescape_bytes(text: &str, plus_is_space: bool) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
@@ -46,7 +56,7 @@ fn unescape(text: &str) -> Option<String> {
                 out.push(u8::from_str_radix(hex, 16).ok()?);
                 i += 3;
             }
-            b'+' => {
+            b'+' if plus_is_space => {
                 out.push(b' ');
                 i += 1;
             }
@@ -56,7 +66,7 @@ fn unescape(text: &str) -> Option<String> {
             }
         }
     }
-    String::from_utf8(out).ok()
+    Some(out)
 }
 
 #[cfg(test)]
