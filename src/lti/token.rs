@@ -7,7 +7,7 @@
 
 use super::http::{Request, Response};
 use super::store::StoredRegistration;
-use super::{Tool, keys, random_token, url};
+use super::{Tool, keys, random_token};
 use jsonwebtoken::{Algorithm, Header};
 use serde::Deserialize;
 use serde_json::json;
@@ -154,7 +154,7 @@ fn request(
     let url = &registration.registration.token_url;
     let assertion = client_assertion(tool, registration, now)
         .map_err(|e| TokenError::Unavailable(format!("cannot sign the client assertion: {e:#}")))?;
-    let body = form(&[
+    let body = crate::preview::query::encode(&[
         ("grant_type", "client_credentials"),
         (
             "client_assertion_type",
@@ -200,15 +200,6 @@ fn request(
     }
     let lifetime = grant.expires_in.unwrap_or(3600).max(0);
     Ok((grant.access_token, now + lifetime - EXPIRY_MARGIN))
-}
-
-/// `application/x-www-form-urlencoded` of `pairs`.
-pub(crate) fn form(pairs: &[(&str, &str)]) -> String {
-    pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", url::encode(k), url::encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 /// The first 300 characters of a platform's answer, for messages.

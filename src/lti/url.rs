@@ -69,19 +69,11 @@ pub(crate) use crate::preview::query::escape as encode;
 
 /// `base` with `pairs` appended as a query (after `&` when it already has one).
 pub(crate) fn with_query(base: &str, pairs: &[(&str, &str)]) -> String {
-    let mut out = base.to_string();
-    for (i, (k, v)) in pairs.iter().enumerate() {
-        let sep = if i == 0 && !base.contains('?') {
-            '?'
-        } else {
-            '&'
-        };
-        out.push(sep);
-        out.push_str(&encode(k));
-        out.push('=');
-        out.push_str(&encode(v));
+    if pairs.is_empty() {
+        return base.to_string();
     }
-    out
+    let sep = if base.contains('?') { '&' } else { '?' };
+    format!("{base}{sep}{}", crate::preview::query::encode(pairs))
 }
 
 /// HTML-escapes text for element content and quoted attributes.
