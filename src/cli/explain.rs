@@ -1,7 +1,6 @@
 //! `lessonpack explain CODE`: a validation rule's documentation; `--all` the rule table.
 
 use super::ExitStatus;
-use crate::diagnostic::Severity;
 use crate::validate::rules;
 
 /// Arguments of `explain`.
@@ -20,22 +19,14 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
     let rule = rules::find(&code).ok_or_else(|| {
         anyhow::anyhow!("no rule `{code}` (run `lessonpack explain` for the list)")
     })?;
-    let severity = match rule.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
-    let lms = if rule.lms.is_empty() {
-        "all".to_string()
-    } else {
-        rule.lms
-            .iter()
-            .map(|l| l.label())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     super::out(&format!(
-        "{} {} ({severity}; LMSs: {lms})\n\n{}\n\n{}\n",
-        rule.code, rule.name, rule.summary, rule.doc
+        "{} {} ({}; LMSs: {})\n\n{}\n\n{}\n",
+        rule.code,
+        rule.name,
+        rule.severity_name(),
+        rule.lms_label(),
+        rule.summary,
+        rule.doc
     ))?;
     Ok(ExitStatus::Success)
 }

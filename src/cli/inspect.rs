@@ -4,7 +4,7 @@
 use super::ExitStatus;
 use crate::container::Container;
 use crate::diff::{self, Package, model::ItemKind};
-use crate::validate::{self, reader::Placement};
+use crate::validate::{self, detect::Format, reader::Placement};
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
@@ -17,23 +17,22 @@ pub struct InspectArgs {
 
 /// Prints what the package holds.
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
-    let checked = validate::validate(&args.path, &validate::Options::default())?;
+    // Only the format is needed from the validator: no rule runs.
+    let mut container = validate::reader::open(&args.path)?;
+    let format = validate::detect_format(&mut container);
     match diff::open(&args.path) {
-        Ok(package) => super::out(&describe(&package, &checked.format.label()))?,
-        Err(_) => {
-            let container = validate::reader::open(&args.path)?;
-            super::out(&describe_without_manifest(&container, &checked))?;
-        }
+        Ok(package) => super::out(&describe(&package, &format.label()))?,
+        Err(_) => super::out(&describe_without_manifest(&container, format))?,
     }
     Ok(ExitStatus::Success)
 }
 
 /// The text `inspect` prints for a package without a root manifest: what was found instead
 /// and the files.
-pub fn describe_without_manifest(container: &Container, checked: &validate::Validation) -> String {
+pub fn describe_without_manifest(container: &Container, format: Format) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{}: no root manifest", container.path.display());
-    let format = checked.format.label();
+    let format = format.label();
     let found = match validate::reader::locate(container) {
         Placement::WrongCase(n) => format!(
             "`{n}` ({format}) at the root with other letter case; LMSs look for `imsmanifest.xml`/`cmi5.xml` exactly"

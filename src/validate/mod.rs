@@ -112,9 +112,7 @@ pub(crate) struct Cx<'a> {
 impl Cx<'_> {
     /// The manifest's root element, when it parsed.
     pub(crate) fn root(&self) -> Option<&El> {
-        self.manifest
-            .and_then(|m| m.doc.as_ref().ok())
-            .map(|d| &d.root)
+        self.doc().map(|d| &d.root)
     }
 
     /// The parsed manifest document.
@@ -179,28 +177,10 @@ pub fn validate_files(path: &Path, files: &[OutputFile], options: &Options) -> V
 
 fn validate_container(path: &Path, mut container: Container, options: &Options) -> Validation {
     let placement = reader::locate(&container);
-    let mut read_error = None;
-    let mut manifest = None;
-    if let Some(name) = placement.name() {
-        match container.read(name, reader::MAX_MANIFEST) {
-            Ok(bytes) => {
-                let (text, encoding) = xml::decode(&bytes);
-                let doc = xml::parse(&text);
-                let format = doc
-                    .as_ref()
-                    .map_or(Format::Unknown, |d| detect::detect(&d.root));
-                manifest = Some(Manifest {
-                    name: name.to_string(),
-                    label: entry_label(&container, name),
-                    text,
-                    encoding,
-                    doc,
-                    format,
-                });
-            }
-            Err(e) => read_error = Some(e),
-        }
-    }
+    let (manifest, read_error) = match read_manifest(&mut container, &placement) {
+        Ok(manifest) => (manifest, None),
+        Err(e) => (None, Some(e)),
+    };
     let inner = read_inner(&mut container, &placement, manifest.as_ref());
     let schema = manifest.as_ref().and_then(schema_check);
     let completion = manifest
@@ -247,6 +227,40 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
         manifest: manifest.map(|m| m.name),
         report,
     }
+}
+
+/// The detected format of the package's manifest (`Unknown` when there is none or it does not
+/// parse), without running any rule: what `inspect` names.
+pub fn detect_format(container: &mut Container) -> Format {
+    let placement = reader::locate(container);
+    read_manifest(container, &placement)
+        .ok()
+        .flatten()
+        .map_or(Format::Unknown, |m| m.format)
+}
+
+/// Reads, decodes and parses the manifest `placement` names (`Ok(None)`: there is none).
+fn read_manifest(
+    container: &mut Container,
+    placement: &Placement,
+) -> Result<Option<Manifest>, ReadError> {
+    let Some(name) = placement.name() else {
+        return Ok(None);
+    };
+    let bytes = container.read(name, reader::MAX_MANIFEST)?;
+    let (text, encoding) = xml::decode(&bytes);
+    let doc = xml::parse(&text);
+    let format = doc
+        .as_ref()
+        .map_or(Format::Unknown, |d| detect::detect(&d.root));
+    Ok(Some(Manifest {
+        name: name.to_string(),
+        label: entry_label(container, name),
+        text,
+        encoding,
+        doc,
+        format,
+    }))
 }
 
 /// Runs the schema layer on a manifest that parsed and whose format has a bundled set. A

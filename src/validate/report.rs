@@ -61,7 +61,8 @@ fn package(v: &Validation) -> Value {
     })
 }
 
-fn severity(s: Severity) -> &'static str {
+/// `error` or `warning`.
+pub(crate) fn severity(s: Severity) -> &'static str {
     match s {
         Severity::Error => "error",
         Severity::Warning => "warning",

@@ -43,6 +43,23 @@ impl Rule {
         };
         d.with_code(self.code).with_lms(self.lms.iter().copied())
     }
+
+    /// The severity as the rule table, `explain` and the JSON report spell it.
+    pub(crate) fn severity_name(&self) -> &'static str {
+        super::report::severity(self.severity)
+    }
+
+    /// The LMSs its findings affect, for people (`all` when it concerns the standard itself).
+    pub(crate) fn lms_label(&self) -> String {
+        if self.lms.is_empty() {
+            return "all".to_string();
+        }
+        self.lms
+            .iter()
+            .map(|l| l.label())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 /// Every rule, in the order they run and are listed.
@@ -121,22 +138,13 @@ pub fn table() -> String {
     let mut out =
         String::from("| code | name | severity | LMSs | what it finds |\n|---|---|---|---|---|\n");
     for r in RULES {
-        let severity = match r.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        let lms = if r.lms.is_empty() {
-            "all".to_string()
-        } else {
-            r.lms
-                .iter()
-                .map(|l| l.label())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         out.push_str(&format!(
-            "| `{}` | `{}` | {severity} | {lms} | {} |\n",
-            r.code, r.name, r.summary
+            "| `{}` | `{}` | {} | {} | {} |\n",
+            r.code,
+            r.name,
+            r.severity_name(),
+            r.lms_label(),
+            r.summary
         ));
     }
     out
