@@ -18,6 +18,16 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// `error` or `warning`, as reports print it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// Where in which file a diagnostic points.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Label {
@@ -220,10 +230,7 @@ pub fn location(label: &Label, sources: &SourceMap) -> String {
 
 fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
     let mut out = String::new();
-    let kind = match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    };
+    let kind = d.severity.as_str();
     match d.code {
         Some(code) => {
             let _ = writeln!(out, "{kind}[{code}]: {}", d.message);

@@ -39,7 +39,7 @@ fn package(v: &Validation) -> Value {
             json!({
                 "code": d.code,
                 "name": d.code.and_then(rules::find).map(|r| r.name),
-                "severity": severity(d.severity),
+                "severity": d.severity.as_str(),
                 "message": d.message,
                 "file": file,
                 "range": range,
@@ -59,12 +59,4 @@ fn package(v: &Validation) -> Value {
         "warnings": v.report.count(Severity::Warning),
         "findings": findings,
     })
-}
-
-/// `error` or `warning`.
-pub(crate) fn severity(s: Severity) -> &'static str {
-    match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-    }
 }

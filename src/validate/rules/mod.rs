@@ -46,7 +46,7 @@ impl Rule {
 
     /// The severity as the rule table, `explain` and the JSON report spell it.
     pub(crate) fn severity_name(&self) -> &'static str {
-        super::report::severity(self.severity)
+        self.severity.as_str()
     }
 
     /// The LMSs its findings affect, for people (`all` when it concerns the standard itself).
