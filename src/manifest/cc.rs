@@ -28,7 +28,7 @@
 //! LMS here that imports 1.3) takes every `imsbasiclti…` type alike.
 
 use super::ids::{self, CcPart};
-use super::{MANIFEST_PATH, cc_resources, scorm2004, xml};
+use super::{MANIFEST_PATH, cc_resources, lom, scorm2004, xml};
 use crate::model::{Lesson, Module};
 use crate::output::{OutputFile, Rendered};
 
@@ -187,7 +187,7 @@ fn manifest(
     doc.open("metadata", &[]);
     doc.text("schema", &[], "IMS Common Cartridge");
     doc.text("schemaversion", &[], s.schemaversion);
-    lom(&mut doc, module);
+    lom::write(&mut doc, module, LOM);
     doc.close("metadata");
 
     let (org, root) = (ids::cc_organization(module), ids::cc_root_item(module));
@@ -255,40 +255,11 @@ fn manifest(
 /// language, summary and keywords in `general`, the licence in `rights`. The CC 1.1 profile
 /// allows only `value` in `copyrightAndOtherRestrictions` and only `contribute` in
 /// `lifeCycle`, so the version is not written.
-fn lom(doc: &mut xml::Doc, module: &Module) {
-    let lang = module.language.as_str();
-    let lang_string = |doc: &mut xml::Doc, name: &str, text: &str| {
-        doc.open(name, &[]);
-        doc.text("lomimscc:string", &[("language", lang)], text);
-        doc.close(name);
-    };
-    doc.open("lomimscc:lom", &[]);
-    doc.open("lomimscc:general", &[]);
-    lang_string(doc, "lomimscc:title", &xml::title(&module.title, None));
-    doc.text("lomimscc:language", &[], lang);
-    if let Some(summary) = module.summary.as_deref().map(xml::clean)
-        && !summary.is_empty()
-    {
-        lang_string(doc, "lomimscc:description", &summary);
-    }
-    for keyword in module.keywords.iter().map(|k| xml::clean(k)) {
-        if !keyword.is_empty() {
-            lang_string(doc, "lomimscc:keyword", &keyword);
-        }
-    }
-    doc.close("lomimscc:general");
-    if let Some(licence) = module.licence.as_deref().map(xml::clean)
-        && !licence.is_empty()
-    {
-        doc.open("lomimscc:rights", &[]);
-        doc.open("lomimscc:copyrightAndOtherRestrictions", &[]);
-        doc.text("lomimscc:value", &[], scorm2004::restricted(&licence));
-        doc.close("lomimscc:copyrightAndOtherRestrictions");
-        lang_string(doc, "lomimscc:description", &licence);
-        doc.close("lomimscc:rights");
-    }
-    doc.close("lomimscc:lom");
-}
+const LOM: lom::Profile = lom::Profile {
+    prefix: "lomimscc",
+    life_cycle_version: false,
+    rights_source: false,
+};
 
 #[cfg(test)]
 mod tests {

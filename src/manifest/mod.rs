@@ -24,6 +24,7 @@ mod cc_resources;
 mod cc_spelling;
 pub mod cmi5;
 pub mod ids;
+mod lom;
 pub mod schemas;
 pub mod scorm12;
 pub mod scorm2004;

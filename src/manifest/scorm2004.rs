@@ -30,7 +30,7 @@
 //! (`lms-import.md` §A 15) — the element would demand 100 % in Moodle. Without it, the SCO
 //! decides completion itself (`completionSetByContent="true"`), which every LMS honours.
 
-use super::{Edition, ids, schemas, xml};
+use super::{Edition, ids, lom, schemas, xml};
 use crate::model::{Lesson, Module};
 use crate::output::Rendered;
 
@@ -73,7 +73,7 @@ pub fn write(module: &Module, rendered: &Rendered, edition: Edition) -> String {
     doc.open("metadata", &[]);
     doc.text("schema", &[], "ADL SCORM");
     doc.text("schemaversion", &[], edition.schemaversion());
-    lom(&mut doc, module);
+    lom::write(&mut doc, module, LOM);
     doc.close("metadata");
 
     let org = ids::organization(module);
@@ -152,58 +152,13 @@ pub fn completion_threshold(watched_percent: u8) -> String {
     }
 }
 
-/// The module's inline LOM record (`<lom:lom>`), strict LOM binding.
-fn lom(doc: &mut xml::Doc, module: &Module) {
-    let lang = module.language.as_str();
-    let lang_string = |doc: &mut xml::Doc, name: &str, text: &str| {
-        doc.open(name, &[]);
-        doc.text("lom:string", &[("language", lang)], text);
-        doc.close(name);
-    };
-    doc.open("lom:lom", &[]);
-    doc.open("lom:general", &[]);
-    lang_string(doc, "lom:title", &xml::title(&module.title, None));
-    doc.text("lom:language", &[], lang);
-    if let Some(summary) = module.summary.as_deref().map(xml::clean)
-        && !summary.is_empty()
-    {
-        lang_string(doc, "lom:description", &summary);
-    }
-    for keyword in module.keywords.iter().map(|k| xml::clean(k)) {
-        if !keyword.is_empty() {
-            lang_string(doc, "lom:keyword", &keyword);
-        }
-    }
-    doc.close("lom:general");
-    let version = xml::clean(&module.version);
-    if !version.is_empty() {
-        doc.open("lom:lifeCycle", &[]);
-        lang_string(doc, "lom:version", &version);
-        doc.close("lom:lifeCycle");
-    }
-    if let Some(licence) = module.licence.as_deref().map(xml::clean)
-        && !licence.is_empty()
-    {
-        doc.open("lom:rights", &[]);
-        doc.open("lom:copyrightAndOtherRestrictions", &[]);
-        doc.text("lom:source", &[], "LOMv1.0");
-        doc.text("lom:value", &[], restricted(&licence));
-        doc.close("lom:copyrightAndOtherRestrictions");
-        lang_string(doc, "lom:description", &licence);
-        doc.close("lom:rights");
-    }
-    doc.close("lom:lom");
-}
-
-/// LOM 6.2 "copyright and other restrictions": `no` only for public-domain dedications.
-pub(super) fn restricted(licence: &str) -> &'static str {
-    let lower = licence.to_lowercase();
-    if lower.contains("cc0") || lower.contains("public domain") {
-        "no"
-    } else {
-        "yes"
-    }
-}
+/// The module's inline LOM record (`<lom:lom>`), strict LOM binding: the version in
+/// `lifeCycle` and the `LOMv1.0` source of the licence restriction value are written.
+const LOM: lom::Profile = lom::Profile {
+    prefix: "lom",
+    life_cycle_version: true,
+    rights_source: true,
+};
 
 #[cfg(test)]
 mod tests {
@@ -323,7 +278,7 @@ mod tests {
                 .text,
             "yes"
         );
-        assert_eq!(restricted("CC0 1.0"), "no");
+        assert_eq!(lom::restricted("CC0 1.0"), "no");
     }
 
     #[test]
