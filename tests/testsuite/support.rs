@@ -150,11 +150,30 @@ pub(crate) fn validate_manifest(package: &Path) -> Result<(), String> {
 }
 
 /// Validates the XML file `file` with xmllint against the official schemas `schemas` (pairs of
-/// target namespace and XSD file), offline (`--nonet`, with `tests/fixtures/schemas-catalog.xml`
-/// mapping the absolute URLs the schemas import each other by to the copies in `schemas/`),
-/// through a driver schema that imports each of them. `Ok` only when xmllint validates and says
-/// nothing else, as [`validate_manifest`] requires.
+/// target namespace and XSD file), through [`run_xmllint`]. `Ok` only when xmllint validates and
+/// says nothing else, as [`validate_manifest`] requires.
 pub(crate) fn validate_against(file: &Path, schemas: &[(&str, &Path)]) -> Result<(), String> {
+    let name = file.file_name().unwrap().to_string_lossy().into_owned();
+    let (status, stderr) =
+        run_xmllint(file.parent().unwrap(), std::slice::from_ref(&name), schemas);
+    let stderr = stderr.trim();
+    if status.success() && stderr == format!("{name} validates") {
+        Ok(())
+    } else {
+        Err(format!("xmllint {status}:\n{stderr}"))
+    }
+}
+
+/// Runs xmllint once over `files` (names in `dir`, which is the working directory) against the
+/// official schemas `schemas` (pairs of target namespace and XSD file), offline (`--nonet`, with
+/// `tests/fixtures/schemas-catalog.xml` mapping the absolute URLs the schemas import each other
+/// by to the copies in `schemas/`), through a driver schema that imports each of them. Returns
+/// xmllint's exit status and its stderr (a verdict line per file, and the error lines).
+pub(crate) fn run_xmllint(
+    dir: &Path,
+    files: &[String],
+    schemas: &[(&str, &Path)],
+) -> (std::process::ExitStatus, String) {
     let imports: String = schemas
         .iter()
         .map(|(namespace, xsd)| {
@@ -178,21 +197,18 @@ pub(crate) fn validate_against(file: &Path, schemas: &[(&str, &Path)]) -> Result
     )
     .unwrap();
     let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schemas-catalog.xml");
-    let name = file.file_name().unwrap().to_string_lossy().into_owned();
     let output = Command::new(xmllint())
         .env("XML_CATALOG_FILES", &catalog)
-        .current_dir(file.parent().unwrap())
+        .current_dir(dir)
         .args(["--nonet", "--noout", "--schema"])
         .arg(&driver)
-        .arg(&name)
+        .args(files)
         .output()
         .expect("xmllint runs");
-    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
-    if output.status.success() && stderr == format!("{name} validates") {
-        Ok(())
-    } else {
-        Err(format!("xmllint {}:\n{stderr}", output.status))
-    }
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
 }
 
 /// An element read back with quick-xml: name as written (with prefix), attributes, children,

@@ -17,8 +17,7 @@ use lessonpack::output::Content;
 use lessonpack::validate::schema::{self, SchemaCheck, SetId};
 use quick_xml::events::Event;
 use std::collections::BTreeMap;
-use std::path::Path;
-use std::process::Command;
+use std::path::{Path, PathBuf};
 
 /// Mutations made (at least 500 are required).
 const MUTATIONS: usize = 600;
@@ -304,7 +303,7 @@ struct Lint {
 /// Runs xmllint once over `files` (names in `dir`) against `set`.
 fn xmllint(dir: &Path, set: SetId, files: &[String]) -> BTreeMap<String, Lint> {
     let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas");
-    let imports: String = roots(set)
+    let roots: Vec<(String, PathBuf)> = roots(set)
         .iter()
         .map(|r| {
             let path = schemas.join(r);
@@ -315,31 +314,14 @@ fn xmllint(dir: &Path, set: SetId, files: &[String]) -> BTreeMap<String, Lint> {
                 .and_then(|(_, rest)| rest.split_once(['"', '\'']))
                 .map(|(ns, _)| ns.to_string())
                 .unwrap();
-            format!(
-                "<xs:import namespace=\"{ns}\" schemaLocation=\"{}\"/>\n",
-                path.display()
-            )
+            (ns, path)
         })
         .collect();
-    let driver = dir.join(format!("driver-{set:?}.xsd"));
-    std::fs::write(
-        &driver,
-        format!(
-            "<?xml version=\"1.0\"?>\n<xs:schema xmlns:xs=\"http://www.w3.org/2001/XMLSchema\" \
-             targetNamespace=\"urn:x-lessonpack-test-driver\">\n{imports}</xs:schema>\n"
-        ),
-    )
-    .unwrap();
-    let catalog = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/schemas-catalog.xml");
-    let output = Command::new(crate::support::xmllint())
-        .env("XML_CATALOG_FILES", &catalog)
-        .current_dir(dir)
-        .args(["--nonet", "--noout", "--schema"])
-        .arg(&driver)
-        .args(files)
-        .output()
-        .expect("xmllint runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
+    let roots: Vec<(&str, &Path)> = roots
+        .iter()
+        .map(|(n, p)| (n.as_str(), p.as_path()))
+        .collect();
+    let (_, stderr) = crate::support::run_xmllint(dir, files, &roots);
     let mut out: BTreeMap<String, Lint> = BTreeMap::new();
     for line in stderr.lines() {
         if let Some(name) = line.strip_suffix(" validates") {
