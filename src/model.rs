@@ -203,6 +203,9 @@ pub struct Completion {
     pub watched_percent: u8,
     /// Whether a discussion response is also required.
     pub require_response: bool,
+    /// Whether completion also reports a full score (SCORM `score.raw` 100, cmi5 `passed`
+    /// with `score.scaled` 1), so LMSs that grade from the score show 100 %, not 0.
+    pub score: bool,
 }
 
 impl Default for Completion {
@@ -210,6 +213,7 @@ impl Default for Completion {
         Completion {
             watched_percent: 90,
             require_response: false,
+            score: true,
         }
     }
 }

@@ -2,20 +2,23 @@
 //! `https://w3id.org/xapi/profiles/cmi5/v1/CourseStructure.xsd`).
 //!
 //! Shape: one `<course>` (the module) and one `<au>` per lesson, in lesson order, no blocks and
-//! no objectives. Every AU is `moveOn="Completed"`: a lesson is complete when watched (and, if
-//! the lesson asks, answered), which the page reports with a "completed" statement; the default
-//! `NotApplicable` would count the AU satisfied on enrolment. No `masteryScore`: the lessons
-//! report no score, so there is nothing for it to judge. `launchMethod="AnyWindow"`: the page
-//! works in a frame, a new window or a redirect alike. The `<url>` is the lesson page's path
-//! relative to the package root (§14.1), written without surrounding whitespace (Open edX
-//! takes the text as is, `lms-import.md` §A 19). Titles and descriptions are one `langstring`
-//! in the module's language; a missing summary falls back to the title (descriptions are
-//! required). Identifiers come from [`ids::cmi5_course`] and [`ids::cmi5_au`].
+//! no objectives. A lesson is complete when watched (and, if the lesson asks, answered), which
+//! the page reports with a "completed" statement and, for a lesson that reports a score
+//! (`[lessons.completion] score`, on by default), a "passed" statement with a full score right
+//! after it: such an AU is `moveOn="CompletedAndPassed"`, any other `moveOn="Completed"` (the
+//! default `NotApplicable` would count the AU satisfied on enrolment). No `masteryScore`: the
+//! one score a lesson reports is full marks, so there is nothing for it to judge.
+//! `launchMethod="AnyWindow"`: the page works in a frame, a new window or a redirect alike.
+//! The `<url>` is the lesson page's path relative to the package root (§14.1), written without
+//! surrounding whitespace (Open edX takes the text as is, `lms-import.md` §A 19). Titles and
+//! descriptions are one `langstring` in the module's language; a missing summary falls back to
+//! the title (descriptions are required). Identifiers come from [`ids::cmi5_course`] and
+//! [`ids::cmi5_au`].
 //!
 //! The package ships no XSD: cmi5 §14 asks only for `cmi5.xml` at the zip root.
 
 use super::{ids, xml};
-use crate::model::Module;
+use crate::model::{Lesson, Module};
 use crate::output::Rendered;
 
 /// The cmi5 course structure namespace (the document's default namespace).
@@ -54,7 +57,7 @@ pub fn write(module: &Module, rendered: &Rendered) -> String {
         let au = ids::cmi5_au(module, lesson);
         let attrs = [
             ("id", au.as_str()),
-            ("moveOn", "Completed"),
+            ("moveOn", move_on(lesson)),
             ("launchMethod", "AnyWindow"),
         ];
         doc.open("au", &attrs);
@@ -66,6 +69,16 @@ pub fn write(module: &Module, rendered: &Rendered) -> String {
     }
     doc.close("courseStructure");
     doc.finish()
+}
+
+/// The AU's `moveOn` (cmi5 §13.1.4): what the lesson's page reports must all arrive before the
+/// LMS counts it done, so a lesson that sends "passed" asks for it too.
+fn move_on(lesson: &Lesson) -> &'static str {
+    if lesson.completion.score {
+        "CompletedAndPassed"
+    } else {
+        "Completed"
+    }
 }
 
 /// `<name><langstring lang="…">text</langstring></name>` (cmi5 §13.1 "langstring").
@@ -109,9 +122,19 @@ mod tests {
             for (i, au) in aus.iter().enumerate() {
                 let id = format!("urn:lessonpack:bi-101:lesson-{}", i + 1);
                 assert_eq!(au.attr("id"), Some(id.as_str()));
-                assert_eq!(au.attr("moveOn"), Some("Completed"));
+                // testkit: lesson 2 reports no score.
+                let move_on = if i == 1 {
+                    "Completed"
+                } else {
+                    "CompletedAndPassed"
+                };
+                assert_eq!(au.attr("moveOn"), Some(move_on), "lesson {}", i + 1);
                 assert_eq!(au.attr("launchMethod"), Some("AnyWindow"));
-                assert_eq!(au.attr("masteryScore"), None, "no score, no mastery score");
+                assert_eq!(
+                    au.attr("masteryScore"),
+                    None,
+                    "full marks need no mastery score"
+                );
                 let names: Vec<&str> = au.children.iter().map(|c| c.name.as_str()).collect();
                 assert_eq!(names, ["title", "description", "url"], "XSD order");
                 assert_eq!(

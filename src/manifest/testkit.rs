@@ -21,6 +21,7 @@ pub(super) fn module(n: usize) -> Module {
             completion: Completion {
                 watched_percent: [90, 95, 100][(i - 1) % 3],
                 require_response: i == 3,
+                score: i != 2,
             },
         })
         .collect();

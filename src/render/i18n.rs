@@ -60,7 +60,7 @@ pub fn direction(language: &str) -> &'static str {
 
 /// The camelCase keys the page script reads, from the kebab-case table keys it needs.
 pub fn script_strings(strings: &Strings) -> BTreeMap<String, String> {
-    const KEYS: [&str; 12] = [
+    const KEYS: [&str; 15] = [
         "watched",
         "completed",
         "transcript-path",
@@ -73,6 +73,9 @@ pub fn script_strings(strings: &Strings) -> BTreeMap<String, String> {
         "resumed",
         "truncated",
         "response-needed",
+        "review",
+        "session-ended",
+        "not-recorded",
     ];
     KEYS.iter()
         .filter_map(|k| strings.get(*k).map(|v| (camel(k), v.clone())))

@@ -123,6 +123,7 @@ struct Cmi5Config {
 struct CompletionConfig {
     watched_percent: u8,
     require_response: bool,
+    score: bool,
 }
 
 #[derive(Debug, Serialize)]
@@ -338,6 +339,7 @@ fn config_json(
         completion: CompletionConfig {
             watched_percent: lesson.completion.watched_percent,
             require_response: lesson.completion.require_response,
+            score: lesson.completion.score,
         },
         video: VideoConfig {
             kind: video.kind,

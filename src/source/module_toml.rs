@@ -137,4 +137,7 @@ pub struct CompletionToml {
     /// Whether a discussion response is also required (default false).
     #[serde(default)]
     pub require_response: Option<bool>,
+    /// Whether completion reports a full score (default true).
+    #[serde(default)]
+    pub score: Option<bool>,
 }

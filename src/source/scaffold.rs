@@ -75,6 +75,8 @@ const VIDEO_EXAMPLE: &str = "\
 const COMPLETION: &str = "\
 # The lesson counts as completed once this share of the video's seconds has been watched
 # (1 to 100). Add `require-response = true` to also require a reply to the discussion prompt.
+# Completion reports a full score (100 %) so LMSs that grade from the score do not show 0;
+# add `score = false` to report completion alone.
 [lessons.completion]
 watched-percent = 90
 ";

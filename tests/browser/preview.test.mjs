@@ -203,7 +203,7 @@ test("cmi5: the panel shows the statements of each session and the state documen
   const first = await page.evaluate(() => window.preview.cmi5());
   assert.match(first.url, /^\/package\/lessons\/international-perspective\/index\.html\?endpoint=/);
   assert.equal(first.launchMode, "Normal");
-  assert.equal(first.moveOn, "Completed");
+  assert.equal(first.moveOn, "CompletedAndPassed");
   const s1 = first.session;
 
   // The LMS's launched, then the lesson's initialized, shown in the log and breaking no rule.

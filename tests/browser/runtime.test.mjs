@@ -9,8 +9,8 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import vm from "node:vm";
 import {
-  calls, cmi, env, failedSets, launch, mediaTime, openPage, pkgUrl, play, statusField, statusOf, text,
-  useBrowser, waitStatus,
+  calls, cmi, env, failedSets, launch, mediaTime, openPage, pkgUrl, play, scrollCueList, statusField, statusOf,
+  text, useBrowser, waitStatus,
 } from "./support.mjs";
 
 useBrowser();
@@ -64,7 +64,7 @@ for (const version of ["12", "2004"]) {
       const c = await cmi(page);
       if (version === "12") {
         assert.equal(c.core.exit, "");
-        assert.match(c.suspend_data, /^lp1;r=0;w=[0-9a-z]+-[0-9a-z]+$/);
+        assert.match(c.suspend_data, /^lp1;r=0;c=1;p=30;w=[0-9a-z]+-[0-9a-z]+$/);
       } else {
         assert.equal(c.progress_measure, "1");
         assert.equal(c.exit, "normal");
@@ -126,15 +126,7 @@ for (const version of ["12", "2004"]) {
       await page.waitForTimeout(800);
       assert.equal(statusField(version, await cmi(page)), "incomplete");
       // ...reading the list down to its last cue is.
-      const box = await frame.evaluate(() => {
-        const r = document.getElementById("lp-cues").getBoundingClientRect();
-        return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
-      });
-      await page.mouse.move(box.x, box.y);
-      for (let i = 0; i < 8; i += 1) {
-        await page.mouse.wheel(0, 200);
-        await page.waitForTimeout(100);
-      }
+      await scrollCueList(page, frame);
       await waitStatus(page, version, "completed", 5000);
       assert.equal(await statusOf(frame), "Lesson completed");
       if (version === "2004") assert.equal((await cmi(page)).progress_measure, "1");
@@ -165,7 +157,7 @@ for (const version of ["12", "2004"]) {
         assert.match(i.time, /^\d\d:\d\d:\d\d$/);
         assert.ok(i.student_response.length <= 255, `student_response ${i.student_response.length} chars`);
         assert.equal(i.student_response, answer.slice(0, 254) + "\u2026");
-        assert.match(c.suspend_data, /^lp1;r=1;/);
+        assert.match(c.suspend_data, /^lp1;r=1;n=400;c=0;/);
         assert.deepEqual(await failedSets(page), []);
         // Beyond CMIString4096 the comment is cut, and the learner is told.
         await frame.fill("#lp-response", "x".repeat(5000));
@@ -184,14 +176,16 @@ for (const version of ["12", "2004"]) {
         assert.equal(i.learner_response, answer);
         assert.equal(i.result, "neutral");
         assert.deepEqual(await failedSets(page), []);
-        // scorm-again (like Moodle) refuses line breaks in a localized string:
-        // the one-line form is stored instead of nothing.
+        // scorm-again (like Moodle) refuses line breaks in a localized string: the
+        // response goes on one line, each break marked "¶", and no call is refused.
         await frame.fill("#lp-response", "First paragraph.\n\nSecond paragraph.");
         await frame.click("#lp-response-form button[type=submit]");
-        await page.waitForFunction(() => window.cmiSnapshot().interactions["0"].learner_response === "First paragraph. Second paragraph.");
+        await page.waitForFunction(() => window.cmiSnapshot().interactions["0"].learner_response === "First paragraph. \u00b6\u00b6 Second paragraph.");
         c = await cmi(page);
-        assert.equal(c.comments_from_learner["0"].comment, "First paragraph. Second paragraph.");
+        assert.equal(c.comments_from_learner["0"].comment, "First paragraph. \u00b6\u00b6 Second paragraph.");
+        assert.match(c.comments_from_learner["0"].timestamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d\dZ$/, "two fraction digits, as Moodle takes");
         assert.equal(Object.keys(c.comments_from_learner).length, 1, "one comment slot per session");
+        assert.deepEqual(await failedSets(page), []);
       }
       // A response alone does not complete this lesson (its rule is watching).
       assert.equal(statusField(version, c), "incomplete");
@@ -221,8 +215,9 @@ for (const version of ["12", "2004"]) {
       assert.equal(version === "12" ? c.core.exit : c.exit, "suspend");
       assert.equal(statusField(version, c), "incomplete");
       // Watched from (about) the start: base-36 deciseconds, starts rounded up.
-      const m = /^lp1;r=0;w=([0-9a-z]+)-([0-9a-z]+)$/.exec(c.suspend_data);
-      assert.ok(m && parseInt(m[1], 36) <= 5 && parseInt(m[2], 36) >= 80, c.suspend_data);
+      const m = /^lp1;r=0;c=0;p=(\d+);w=([0-9a-z]+)-([0-9a-z]+)$/.exec(c.suspend_data);
+      assert.ok(m && parseInt(m[2], 36) <= 5 && parseInt(m[3], 36) >= 80, c.suspend_data);
+      assert.equal(Number(m[1]), location, "the position in suspend_data too");
       assert.deepEqual(await failedSets(page), []);
       assert.deepEqual(await page.evaluate(() => window.lms.logs), []);
       assert.deepEqual(problems, []);
@@ -279,7 +274,7 @@ for (const version of ["12", "2004"]) {
       await page.evaluate(() => { document.querySelector("iframe").src = "about:blank"; });
       await page.waitForFunction((n) => window.lms.calls.some((c) => c.fn === n), finishName);
       const times = (await calls(page, "LMSSetValue", "SetValue")).filter((x) => /session_time$/.test(x.args[0]));
-      assert.ok(times.length >= 2, `${times.length} session_time writes`);
+      assert.ok(times.length >= 1, `${times.length} session_time writes`);
       for (const x of times) assert.deepEqual([x.result, x.error], ["true", "0"], `session_time ${x.args[1]}`);
       const last = times.at(-1).args[1];
       if (version === "12") assert.match(last, /^\d{4}:\d\d:\d\d\.\d\d$/);
@@ -368,8 +363,10 @@ describe("without an LMS", () => {
     });
     await play(page.mainFrame(), 8);
     await page.waitForFunction(() => document.getElementById("lp-status").textContent === "Lesson completed", null, { timeout: 30000 });
+    // At 8× a short caption can pass between two time updates: count what was shown.
     const seen = await page.evaluate(() => window.seenCaptions);
-    assert.ok(seen.some((s) => /Internet Plus action/.test(s)), `captions shown: ${seen.join(" | ")}`);
+    assert.ok(new Set(seen.filter(Boolean)).size >= 8, `captions shown: ${seen.join(" | ")}`);
+    assert.ok(seen.some((s) => /Before I introduce Digital Leadership/.test(s)), `captions shown: ${seen.join(" | ")}`);
     await page.fill("#lp-response", "Chile's digital agenda.");
     await page.click("#lp-response-form button[type=submit]");
     await page.waitForFunction(() => document.getElementById("lp-response-status").textContent === "Response saved in this browser");
@@ -387,9 +384,10 @@ test("suspend_data never exceeds 4096 characters (SCORM 1.2, the packaged scorm.
   // 2,000 separate 1 s intervals, one every 3 s: far more than fits.
   const pairs = [];
   for (let i = 0; i < 2000; i += 1) pairs.push(`${(i * 30).toString(36)}-${(i * 30 + 10 + (i % 7)).toString(36)}`);
-  const data = f.buildSuspend(pairs.join(","), true, 4096);
+  const data = f.buildSuspend({ watched: pairs.join(","), responseSaved: true, responseLength: 4096,
+    completed: true, position: 35999 }, 4096);
   assert.ok(data.length <= 4096, `${data.length}`);
-  assert.match(data, /^lp1;r=1;w=/);
+  assert.match(data, /^lp1;r=1;n=4096;c=1;p=35999;w=/);
   const kept = f.parseSuspend(data).watched.split(",");
   assert.ok(kept.length > 300, `${kept.length} intervals kept`);
   // The longest intervals are the ones kept.
@@ -398,4 +396,9 @@ test("suspend_data never exceeds 4096 characters (SCORM 1.2, the packaged scorm.
   assert.equal(f.isoDuration(65250), "PT1M5.25S");
   assert.equal(f.isoDuration(0), "PT0S");
   assert.equal(f.isoDuration(3600000), "PT1H");
+  // Line breaks on one line and back; Moodle's CMITime (1–2 fraction digits, then the zone).
+  const text = "One.\n\nTwo.\r\nThree.\n";
+  assert.equal(f.oneLine(text), "One. \u00b6\u00b6 Two. \u00b6 Three. \u00b6");
+  assert.equal(f.fromOneLine(f.oneLine(text)), "One.\n\nTwo.\nThree.\n");
+  assert.equal(f.timestamp(new Date(Date.UTC(2026, 11, 5, 1, 41, 16, 504))), "2026-12-05T01:41:16.50Z");
 });

@@ -6,6 +6,7 @@
 //   /pkg/<name>~nomedia/<path>  the same package with its media/ folder missing (404)
 //   /mock/<player>.html         stand-ins for the YouTube and Vimeo players
 //   /vendor/…                   scorm-again from node_modules
+//   /preview/lms.js             the preview's LMS profiles (src/preview/assets/lms.js)
 //
 // The packages' YouTube / Vimeo iframes point at youtube-nocookie.com and player.vimeo.com;
 // with `mockOrigin` set, a served page has that src rewritten to <mockOrigin>/mock/<player>.html
@@ -84,6 +85,8 @@ export async function startServer({ host = "127.0.0.1", packages = {}, mockOrigi
   const routes = [
     ["/mock/", join(here, "harness", "mock")],
     ["/vendor/scorm-again/", join(here, "node_modules", "scorm-again", "dist")],
+    // The preview's LMS profiles (src/preview/assets/lms.js): the tests run the same file.
+    ["/preview/", join(here, "..", "..", "src", "preview", "assets")],
   ];
   const server = createServer(async (req, res) => {
     try {

@@ -119,6 +119,20 @@ export async function play(frame, rate) {
   }, rate);
 }
 
+// Reads the transcript's cue list down to its last cue as a learner does: the mouse over
+// the list, eight turns of the wheel (the list scrolls inside the page).
+export async function scrollCueList(page, frame) {
+  const box = await frame.evaluate(() => {
+    const r = document.getElementById("lp-cues").getBoundingClientRect();
+    return { x: r.left + r.width / 2, y: r.top + r.height / 2 };
+  });
+  await page.mouse.move(box.x, box.y);
+  for (let i = 0; i < 8; i += 1) {
+    await page.mouse.wheel(0, 200);
+    await page.waitForTimeout(100);
+  }
+}
+
 export const mediaTime = (frame) => frame.evaluate(() => document.getElementById("lp-media").currentTime);
 
 /* ---------- accessibility (axe-core) ---------- */

@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 export const CATEGORY_CMI5 = "https://w3id.org/xapi/cmi5/context/categories/cmi5";
 export const CATEGORY_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
 export const PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress";
+export const MASTERY_SCORE = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore";
 
 const DEFINED = new Set(["initialized", "completed", "passed", "failed", "terminated"]);
+// §9.5.2, §9.5.3, §9.6.2.2: what decides moveOn carries success or completion, and the category.
+const MOVE_ON = new Set(["completed", "passed", "failed"]);
+const JUDGED = new Set(["passed", "failed"]);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const TIMESTAMP = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 const DURATION = /^PT(\d+H)?(\d+M)?\d+(\.\d{1,2})?S$/;
@@ -32,9 +36,13 @@ export function label(s) {
  * Checks one session (one launch) against cmi5 §7–§10 and returns its statements' labels.
  */
 export function checkSession(lms, entry) {
-  const list = sessionStatements(lms, entry);
+  assert.equal(entry.fetchCalls, 1, `session of ${entry.activityId}: the fetch URL is posted to exactly once (§8.2)`);
+  return checkStatements(sessionStatements(lms, entry), entry);
+}
+
+/** The rules of one session's statements, in arrival order; the launch `entry` they belong to. */
+export function checkStatements(list, entry) {
   const where = `session of ${entry.activityId} (${entry.launchMode})`;
-  assert.equal(entry.fetchCalls, 1, `${where}: the fetch URL is posted to exactly once (§8.2)`);
   assert.ok(list.length >= 2, `${where}: ${list.length} statements`);
   assert.equal(verb(list[0]), "initialized", `${where}: initialized first (§7.1.1, §9.3)`);
   assert.equal(verb(list.at(-1)), "terminated", `${where}: terminated last (§7.1.2, §9.3)`);
@@ -61,17 +69,19 @@ export function checkSession(lms, entry) {
     } else {
       assert.ok(!categories.includes(CATEGORY_CMI5), `${what}: allowed statements carry no cmi5 category (§7.1.3)`);
     }
-    assert.equal(categories.includes(CATEGORY_MOVEON), v === "completed", `${what}: moveon category (§9.6.2.2)`);
+    assert.equal(categories.includes(CATEGORY_MOVEON), MOVE_ON.has(v), `${what}: moveon category (§9.6.2.2)`);
     assert.equal("completion" in result, v === "completed", `${what}: completion only on completed (§9.5.3)`);
-    assert.ok(!("success" in result) && !("score" in result), `${what}: no score, no success (§9.5.1, §9.5.2)`);
-    if (v === "completed" || v === "terminated") {
+    assert.equal("success" in result, JUDGED.has(v), `${what}: success only on passed/failed (§9.5.2)`);
+    if (!JUDGED.has(v)) assert.ok(!("score" in result), `${what}: score only on passed/failed (§9.5.1)`);
+    if (v === "completed" || v === "terminated" || JUDGED.has(v)) {
       assert.match(result.duration || "", DURATION, `${what}: ISO 8601 duration (§9.5.4.1)`);
     }
-    if (v === "completed") {
-      assert.equal(result.completion, true, what);
-      assert.ok(!result.extensions || !(PROGRESS in result.extensions), `${what}: no progress (§9.5.5.1)`);
+    if (MOVE_ON.has(v)) {
       assert.equal(entry.launchMode, "Normal", `${what}: not in Browse or Review (§10)`);
+      assert.ok(!result.extensions || !(PROGRESS in result.extensions), `${what}: no progress (§9.5.5.1)`);
     }
+    if (v === "completed") assert.equal(result.completion, true, what);
+    if (v === "passed") checkPassed(s, entry, what);
     if (v === "progressed") {
       const value = result.extensions[PROGRESS];
       assert.ok(Number.isInteger(value) && value % 10 === 0 && value > lastProgress && value <= 100,
@@ -82,6 +92,25 @@ export function checkSession(lms, entry) {
     }
   }
   return list.map(label);
+}
+
+/** §9.3.4, §9.5.1, §9.5.2, §9.6.3.2: success, a well-formed score that meets masteryScore. */
+function checkPassed(s, entry, what) {
+  const { success, score } = s.result;
+  assert.equal(success, true, `${what}: success true (§9.5.2)`);
+  if (score === undefined) return;
+  if ("scaled" in score) {
+    assert.ok(typeof score.scaled === "number" && score.scaled >= 0 && score.scaled <= 1, `${what}: scaled 0–1 (§9.5.1)`);
+  }
+  if ("raw" in score) {
+    assert.ok(Number.isInteger(score.raw) && Number.isInteger(score.min) && Number.isInteger(score.max)
+      && score.min <= score.raw && score.raw <= score.max, `${what}: raw an integer within min and max (§9.5.1)`);
+  }
+  const mastery = entry.masteryScore;
+  if (mastery !== undefined) {
+    assert.ok(score.scaled >= mastery, `${what}: scaled ${score.scaled} below masteryScore ${mastery} (§9.3.4)`);
+    assert.equal((s.context.extensions || {})[MASTERY_SCORE], mastery, `${what}: the masteryScore extension (§9.6.3.2)`);
+  }
 }
 
 /** Every value of the LMS's contextTemplate is in the statement's context, unchanged (§10). */
@@ -97,10 +126,15 @@ function checkTemplate(s, template, what) {
   }
 }
 
-/** "completed" at most once in a registration, across its sessions (§9.3). */
+/**
+ * "completed" and "passed" at most once in a registration, across the sessions of one AU
+ * (§9.3.3, §9.3.4). Returns how many of each: {completed, passed}.
+ */
 export function checkRegistration(lms, entries) {
   const all = entries.flatMap((e) => sessionStatements(lms, e));
-  const completed = all.filter((s) => verb(s) === "completed");
-  assert.ok(completed.length <= 1, `${completed.length} completed statements in one registration`);
-  return completed.length;
+  const count = (v) => all.filter((s) => verb(s) === v).length;
+  const found = { completed: count("completed"), passed: count("passed") };
+  assert.ok(found.completed <= 1, `${found.completed} completed statements in one registration`);
+  assert.ok(found.passed <= 1, `${found.passed} passed statements in one registration`);
+  return found;
 }

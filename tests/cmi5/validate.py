@@ -3,9 +3,11 @@
     python validate.py report.json
 
 `report.json` is what run.mjs wrote; every statement in its "statements" list must pass
-`BaseXapiStatement`. As a negative control, broken copies of the first statement (no actor, a
-verb id that is no IRI, a timestamp that is no date, an unknown property) must be rejected, so
-a validator that accepts anything fails the run. Prints a JSON summary; exits 1 on any failure.
+`BaseXapiStatement`, and the list must hold "passed" statements (with their scores). As a
+negative control, broken copies of the first statement (no actor, a verb id that is no IRI, a
+timestamp that is no date, an unknown property) and of the first "passed" (a scaled score above
+1, a raw score above max) must be rejected, so a validator that accepts anything fails the run.
+Prints a JSON summary; exits 1 on any failure.
 """
 
 import copy
@@ -22,6 +24,14 @@ def problems(statement):
     except ValidationError as error:
         return [f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in error.errors()]
     return []
+
+
+def broken_scores(passed):
+    too_high = copy.deepcopy(passed)
+    too_high["result"]["score"]["scaled"] = 2
+    above_max = copy.deepcopy(passed)
+    above_max["result"]["score"]["raw"] = 150
+    return {"scaled score above 1": too_high, "raw score above max": above_max}
 
 
 def broken_copies(statement):
@@ -45,10 +55,15 @@ def main(path):
         found = problems(statement)
         if found:
             invalid[statement.get("id", "?")] = found
-    accepted = [name for name, bad in broken_copies(statements[0]).items() if not problems(bad)]
-    summary = {"validated": len(statements), "invalid": invalid, "broken_copies_accepted": accepted}
+    passed = [s for s in statements if s["verb"]["id"] == "http://adlnet.gov/expapi/verbs/passed"]
+    broken = broken_copies(statements[0])
+    if passed:
+        broken.update(broken_scores(passed[0]))
+    accepted = [name for name, bad in broken.items() if not problems(bad)]
+    summary = {"validated": len(statements), "passed": len(passed), "invalid": invalid,
+               "broken_copies_accepted": accepted}
     print(json.dumps(summary, indent=2, ensure_ascii=False))
-    return 0 if statements and not invalid and not accepted else 1
+    return 0 if statements and passed and not invalid and not accepted else 1
 
 
 if __name__ == "__main__":

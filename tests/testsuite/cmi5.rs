@@ -18,7 +18,7 @@ use lessonpack::output::Rendered;
 use lessonpack::render::Runtime;
 use std::path::Path;
 
-/// Two lessons added to `tests/fixtures/basic`: three in all.
+/// Two lessons added to `tests/fixtures/basic`: three in all, the third reporting no score.
 const MORE_LESSONS: &str = r#"
 [[lessons]]
 id = "second"
@@ -31,6 +31,9 @@ discussion = "discussion.md"
 id = "third"
 title = "Third"
 transcript = "transcript.txt"
+
+[lessons.completion]
+score = false
 "#;
 
 fn repo() -> &'static Path {
@@ -60,7 +63,8 @@ fn validate(xml: &str) -> Result<(), String> {
     validate_against(&file, &[(NS_CMI5, &xsd)])
 }
 
-/// Checks a course structure against its module: course id, one AU per lesson in order.
+/// Checks a course structure against its module: course id, one AU per lesson in order, each
+/// asking for "passed" too when its lesson reports a score.
 fn check_structure(xml: &str, module: &Module, pages: &[&str]) {
     let root = El::parse(xml);
     let course = root.one("course");
@@ -71,7 +75,12 @@ fn check_structure(xml: &str, module: &Module, pages: &[&str]) {
     for ((au, lesson), page) in aus.iter().zip(&module.lessons).zip(pages) {
         let id = format!("urn:lessonpack:{}:{}", module.id, lesson.id);
         assert_eq!(au.attr("id"), Some(id.as_str()));
-        assert_eq!(au.attr("moveOn"), Some("Completed"));
+        let move_on = if lesson.completion.score {
+            "CompletedAndPassed"
+        } else {
+            "Completed"
+        };
+        assert_eq!(au.attr("moveOn"), Some(move_on), "{}", lesson.id);
         assert_eq!(au.attr("launchMethod"), Some("AnyWindow"));
         assert_eq!(au.attr("masteryScore"), None);
         assert_eq!(au.one("url").text, *page);
@@ -83,6 +92,7 @@ fn check_structure(xml: &str, module: &Module, pages: &[&str]) {
 #[test]
 fn course_structures_validate_against_the_official_xsd() {
     let three = three_lessons();
+    let mut move_ons = std::collections::BTreeSet::new();
     for dir in [
         repo().join("module"),
         fixtures().join("basic"),
@@ -90,6 +100,12 @@ fn course_structures_validate_against_the_official_xsd() {
     ] {
         let (module, rendered) = load(&dir);
         let xml = cmi5::write(&module, &rendered);
+        move_ons.extend(
+            El::parse(&xml)
+                .all("au")
+                .iter()
+                .map(|au| au.attr("moveOn").unwrap().to_string()),
+        );
         if let Err(e) = validate(&xml) {
             panic!("{} does not validate: {e}\n{xml}", dir.display());
         }
@@ -100,6 +116,11 @@ fn course_structures_validate_against_the_official_xsd() {
             .collect();
         check_structure(&xml, &module, &pages);
     }
+    assert_eq!(
+        move_ons.into_iter().collect::<Vec<_>>(),
+        ["Completed", "CompletedAndPassed"],
+        "both moveOn values were validated"
+    );
 }
 
 #[test]
@@ -118,6 +139,14 @@ fn the_xsd_rejects_broken_course_structures() {
         (
             "an unknown moveOn",
             xml.replacen("moveOn=\"Completed\"", "moveOn=\"Watched\"", 1),
+        ),
+        (
+            "an unknown moveOn instead of CompletedAndPassed",
+            xml.replacen(
+                "moveOn=\"CompletedAndPassed\"",
+                "moveOn=\"CompletedThenPassed\"",
+                1,
+            ),
         ),
         (
             "a course without <description>",

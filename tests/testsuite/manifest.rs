@@ -72,6 +72,7 @@ fn module(lessons: usize) -> Module {
                 completion: Completion {
                     watched_percent: [90, 75, 100][(i - 1) % 3],
                     require_response: i == 2,
+                    score: true,
                 },
             })
             .collect(),

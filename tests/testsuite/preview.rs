@@ -211,7 +211,10 @@ fn cmi5_is_launched_with_a_one_time_token_and_an_lrs_behind_it() {
         au["id"], "urn:lessonpack:basic-module:first-lesson",
         "{state}"
     );
-    assert_eq!(au["moveOn"], "Completed");
+    assert_eq!(
+        au["moveOn"], "CompletedAndPassed",
+        "a scored lesson asks for passed"
+    );
 
     // The launch: the AU's url from cmi5.xml with the five parameters, on this preview.
     let body = json!({ "au": au["id"] }).to_string();
@@ -288,7 +291,7 @@ fn cmi5_is_launched_with_a_one_time_token_and_an_lrs_behind_it() {
     let (status, data) = preview.json("GET", &state_url("LMS.LaunchData"), &headers, "");
     assert_eq!(status, 200, "{data}");
     assert_eq!(data["launchMode"], "Normal");
-    assert_eq!(data["moveOn"], "Completed");
+    assert_eq!(data["moveOn"], "CompletedAndPassed");
     assert_eq!(
         data["contextTemplate"]["contextActivities"]["grouping"][0]["id"],
         au["id"]

@@ -20,6 +20,13 @@
 
   function $(id) { return document.getElementById(id); }
   var frame = $("sco");
+  // A page going away is when an LMS that sends late stops receiving (Open edX). The
+  // lesson's own pagehide handlers were added before "load", so they run first.
+  frame.addEventListener("load", function () {
+    try {
+      frame.contentWindow.addEventListener("pagehide", function () { if (session) session.pageGone(); });
+    } catch (e) { /* a page of another origin: nothing to watch */ }
+  });
   var state = null;    // the server's /api/state
   var lessons = [];    // what can be launched: { key, title, href, threshold, launchData, masteryScore }
   var session = null;  // the LMS session of the launched lesson (none on the web target)
@@ -211,7 +218,8 @@
       rows = [["runtime", "none: the web target has no LMS API; the page keeps progress in the browser"]];
     } else if (session.runtime === "scorm12") {
       var c = session.cmi();
-      rows = [["cmi.core.lesson_status", c.core.lesson_status], ["cmi.core.entry", c.core.entry],
+      rows = [["LMS gradebook", LMS.verdict(session.runtime, session.profile, session.record()).text],
+        ["cmi.core.lesson_status", c.core.lesson_status], ["cmi.core.entry", c.core.entry],
         ["cmi.core.exit", c.core.exit], ["cmi.core.lesson_location", c.core.lesson_location],
         ["cmi.core.score.raw", c.core.score.raw], ["cmi.core.session_time", c.core.session_time],
         ["cmi.suspend_data", c.suspend_data], ["cmi.comments", c.comments],
@@ -220,7 +228,8 @@
         })]];
     } else {
       var d = session.cmi();
-      rows = [["cmi.completion_status", d.completion_status], ["cmi.success_status", d.success_status],
+      rows = [["LMS gradebook", LMS.verdict(session.runtime, session.profile, session.record()).text],
+        ["cmi.completion_status", d.completion_status], ["cmi.success_status", d.success_status],
         ["cmi.progress_measure", d.progress_measure], ["cmi.completion_threshold", d.completion_threshold],
         ["cmi.entry", d.entry], ["cmi.exit", d.exit], ["cmi.location", d.location],
         ["cmi.score.scaled", d.score && d.score.scaled], ["cmi.session_time", d.session_time],
@@ -338,8 +347,10 @@
 
   /* ---------- launching ---------- */
 
+  // Each LMS profile keeps its own record of the attempt, in its own shape.
   function cmiKey(lesson) {
-    return "cmi:" + (state.module ? state.module.id : "") + ":" + state.runtime + ":" + lesson.key;
+    return "cmi:" + (state.module ? state.module.id : "") + ":" + state.runtime + ":" + lesson.key +
+      ":" + $("profile").value;
   }
 
   // Unloads the lesson page: its pagehide handler commits and finishes, as in an LMS.
@@ -385,17 +396,21 @@
       if (state.runtime === "none") {
         note(what + ", no LMS API)");
       } else {
-        var start = LMS.launchData(state.runtime, load(cmiKey(lesson)), lesson);
         var profile = $("profile").value;
+        var record = load(cmiKey(lesson));
+        var start = LMS.launchData(state.runtime, record, lesson, profile);
         session = new LMS.Session({
           runtime: state.runtime,
           profile: profile,
+          record: record,
           data: start.data,
+          answers: start.answers,
           onCall: function (entry) { push(entry); scheduleCmi(); },
-          onStore: function (cmi) { save(cmiKey(lesson), cmi); }
+          onStore: function (stored) { save(cmiKey(lesson), stored); scheduleCmi(); }
         });
         window[session.m.global] = session.facade;
-        var entry = state.runtime === "scorm12" ? start.data.core.entry : start.data.entry;
+        var entry = !start.data ? "as the LMS stored it" : state.runtime === "scorm12" ?
+          start.data.core.entry : start.data.entry;
         note(what + ", " + LMS.PROFILES[profile].label + ", entry \"" + entry + "\")" +
           (start.note ? "; " + start.note : ""));
       }

@@ -5,8 +5,12 @@
  * window.PreviewLRS = { Checker, describe, rows, verb }:
  *   new Checker().check(record) -> the cmi5 rules the record's statement breaks (texts):
  *                  initialized first in a session, nothing after terminated, cmi5 defined
- *                  verbs once per session, completed at most once per registration
- *                  (the checks of tests/cmi5/checks.mjs, as each statement arrives)
+ *                  verbs once per session, completed and passed at most once per
+ *                  registration, completed/passed/failed only in Normal mode and with the
+ *                  moveon category, passed with success true and a scaled score that meets
+ *                  the masteryScore (the checks of tests/cmi5/checks.mjs, as each statement
+ *                  arrives; the LMS's own "launched" record tells the session's launch mode
+ *                  and masteryScore)
  *   describe(record) -> { className, parts: [[className, text], …] } for the log
  *   rows(panel)      -> [[name, value], …] for the data view: registration, session, the
  *                       state documents
@@ -16,7 +20,13 @@
 
   var VERBS = "http://adlnet.gov/expapi/verbs/";
   var PROGRESS = "https://w3id.org/xapi/cmi5/result/extensions/progress";
+  var EXTENSIONS = "https://w3id.org/xapi/cmi5/context/extensions/";
+  var CATEGORY_MOVEON = "https://w3id.org/xapi/cmi5/context/categories/moveon";
   var DEFINED = ["initialized", "completed", "passed", "failed", "terminated"];
+  // Statements that decide moveOn: completion data, never in Browse/Review (§10, §9.6.2.2).
+  var MOVE_ON = ["completed", "passed", "failed"];
+  // At most once per registration for an AU (§9.3.3, §9.3.4).
+  var ONCE = ["completed", "passed"];
 
   /** The verb's short name: its display, else the IRI's last segment. */
   function verb(statement) {
@@ -26,16 +36,33 @@
   }
 
   function Checker() {
-    this.sessions = {};      // session number -> { statements, terminated, defined: {verb: true} }
-    this.completed = {};     // registration + activity -> count
+    this.sessions = {};      // session number -> { statements, terminated, defined: {verb: true}, mode, mastery }
+    this.once = {};          // verb + registration + activity + publisher id -> count
+  }
+
+  Checker.prototype.session = function (number) {
+    var key = String(number);
+    return this.sessions[key] || (this.sessions[key] = { statements: 0, terminated: false, defined: {} });
+  };
+
+  /** The ids of a context activities list (one activity or several). */
+  function activityIds(context, list) {
+    var found = ((context || {}).contextActivities || {})[list];
+    return [].concat(found || []).map(function (a) { return (a && a.id) || ""; });
   }
 
   Checker.prototype.check = function (record) {
     var s = record.statement;
-    if (!s || record.lms || record.failed || record.session === null || record.session === undefined) return [];
+    if (!s || record.failed || record.session === null || record.session === undefined) return [];
+    var session = this.session(record.session);
+    if (record.lms) {
+      // The LMS's "launched" (§9.3.1, §9.6.3): the session's launch mode and masteryScore.
+      var ext = (s.context || {}).extensions || {};
+      session.mode = ext[EXTENSIONS + "launchmode"];
+      session.mastery = typeof ext[EXTENSIONS + "masteryscore"] === "number" ? ext[EXTENSIONS + "masteryscore"] : null;
+      return [];
+    }
     var marks = [];
-    var key = String(record.session);
-    var session = this.sessions[key] || (this.sessions[key] = { statements: 0, terminated: false, defined: {} });
     var v = verb(s);
     if (session.terminated) {
       marks.push("after terminated: nothing may follow it in a session (cmi5 §9.3.8)");
@@ -47,15 +74,38 @@
       if (session.defined[v]) marks.push(v + " again: cmi5 defined verbs once per session (§9.3)");
       session.defined[v] = true;
     }
-    if (v === "completed") {
-      var reg = ((s.context || {}).registration || "") + " " + ((s.object || {}).id || "");
-      this.completed[reg] = (this.completed[reg] || 0) + 1;
-      if (this.completed[reg] > 1) marks.push("completed again: at most once per registration (§9.3.3)");
+    if (ONCE.indexOf(v) >= 0) {
+      // The AU: its activity id and, where an LMS gives every AU the same one, its publisher id.
+      var au = v + " " + ((s.context || {}).registration || "") + " " + ((s.object || {}).id || "") +
+        " " + activityIds(s.context, "grouping").join(" ");
+      this.once[au] = (this.once[au] || 0) + 1;
+      if (this.once[au] > 1) marks.push(v + " again: at most once per registration (§9.3.3, §9.3.4)");
     }
+    if (MOVE_ON.indexOf(v) >= 0) {
+      if (session.mode && session.mode !== "Normal") {
+        marks.push(v + " in " + session.mode + " mode: only Normal launches record completion data (§10)");
+      }
+      if (activityIds(s.context, "category").indexOf(CATEGORY_MOVEON) < 0) {
+        marks.push(v + " without the moveon category (§9.6.2.2)");
+      }
+    }
+    if (v === "passed") marks.push.apply(marks, passedMarks(s, session));
     if (v === "terminated") session.terminated = true;
     session.statements += 1;
     return marks;
   };
+
+  /** What a "passed" breaks: success must be true (§9.5.2), the scaled score meet the mastery score (§9.3.4). */
+  function passedMarks(s, session) {
+    var marks = [];
+    var r = s.result || {};
+    if (r.success !== true) marks.push("passed without result.success true (§9.5.2)");
+    var scaled = r.score && r.score.scaled;
+    if (typeof scaled === "number" && session.mastery !== null && session.mastery !== undefined && scaled < session.mastery) {
+      marks.push("passed with score.scaled " + scaled + " below the masteryScore " + session.mastery + " (§9.3.4)");
+    }
+    return marks;
+  }
 
   /** Whether `session` (a number) has sent terminated. */
   Checker.prototype.terminated = function (session) {

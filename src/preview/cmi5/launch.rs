@@ -104,8 +104,8 @@ impl Session {
             "moveOn": au.move_on,
             "returnURL": format!("{origin}/preview/returned.html"),
         });
-        if let Some(score) = &au.mastery_score {
-            data["masteryScore"] = score.parse::<f64>().map_or(json!(score), |s| json!(s));
+        if let Some(score) = mastery_score(au) {
+            data["masteryScore"] = score;
         }
         if let Some(params) = &au.launch_parameters {
             data["launchParameters"] = json!(params);
@@ -114,7 +114,8 @@ impl Session {
     }
 
     /// The LMS's `launched` statement (§9.3.1): the context template, the registration, the
-    /// cmi5 category and the launch mode, URL, moveOn (and parameters) extensions.
+    /// cmi5 category and the launch mode, URL, moveOn (and mastery score, parameters)
+    /// extensions (§9.6.3).
     pub(crate) fn launched(&self, au: &Au, launch_url: &str) -> Value {
         let mut context = self.context_template();
         context["registration"] = json!(self.registration);
@@ -124,6 +125,9 @@ impl Session {
         extensions[format!("{CMI5}extensions/launchmode")] = json!("Normal");
         extensions[format!("{CMI5}extensions/launchurl")] = json!(launch_url);
         extensions[format!("{CMI5}extensions/moveon")] = json!(au.move_on);
+        if let Some(score) = mastery_score(au) {
+            extensions[format!("{CMI5}extensions/masteryscore")] = score;
+        }
         if let Some(params) = &au.launch_parameters {
             extensions[format!("{CMI5}extensions/launchparameters")] = json!(params);
         }
@@ -151,6 +155,18 @@ impl Session {
             ("activityId", &self.activity_id),
         ])
     }
+}
+
+/// The AU's `masteryScore` as `LMS.LaunchData` and `launched` carry it: a decimal (§10), or
+/// the text as written when it is none.
+fn mastery_score(au: &Au) -> Option<Value> {
+    let score = au.mastery_score.as_ref()?;
+    Some(
+        score
+            .trim()
+            .parse::<f64>()
+            .map_or(json!(score), |s| json!(s)),
+    )
 }
 
 /// The learner of every preview launch: an `account` agent of this preview (§9.2).
@@ -202,6 +218,21 @@ mod tests {
         let ext = &launched["context"]["extensions"];
         assert_eq!(ext[format!("{CMI5}extensions/moveon")], "Completed");
         assert_eq!(ext[SESSION_ID], s.session_id.as_str());
+        assert!(ext.get(format!("{CMI5}extensions/masteryscore")).is_none());
+        let mastered = Au {
+            mastery_score: Some(" 0.8 ".into()),
+            ..au()
+        };
+        assert_eq!(
+            s.launch_data(&mastered, "http://127.0.0.1:9")["masteryScore"],
+            0.8
+        );
+        let launched = s.launched(&mastered, "http://127.0.0.1:9/package/x");
+        assert_eq!(
+            launched["context"]["extensions"][format!("{CMI5}extensions/masteryscore")],
+            0.8,
+            "§9.6.3.2: launched carries the mastery score"
+        );
         let query = query::decode(&s.launch_query("http://localhost:9")).unwrap();
         let names: Vec<&str> = query.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(

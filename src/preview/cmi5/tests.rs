@@ -114,3 +114,50 @@ fn tokens_documents_and_statements() {
     assert_eq!(second["session"], 2);
     assert_eq!(second["registration"], panel["registration"]);
 }
+
+#[test]
+fn a_passed_statement_is_stored_and_shown_with_its_score() {
+    // The lesson pages send "passed" right after "completed" (cmi5 §9.3.4): the LRS stores it
+    // as sent, and the panel's record carries it whole, for lrs.js to check.
+    let (notify, _) = tokio::sync::broadcast::channel(16);
+    let mut lrs = Lrs::new(9, notify);
+    let (answer, token, params) = launched(&mut lrs);
+    let id = super::mint::uuid();
+    let passed = json!({
+        "id": id,
+        "actor": serde_json::from_str::<Value>(&params[2].1).unwrap(),
+        "verb": { "id": "http://adlnet.gov/expapi/verbs/passed", "display": { "en": "passed" } },
+        "object": { "objectType": "Activity", "id": params[4].1 },
+        "result": {
+            "success": true,
+            "score": { "scaled": 1, "raw": 100, "min": 0, "max": 100 },
+            "duration": "PT12.5S"
+        },
+        "context": {
+            "registration": answer["registration"],
+            "contextActivities": { "category": [
+                { "id": "https://w3id.org/xapi/cmi5/context/categories/cmi5" },
+                { "id": "https://w3id.org/xapi/cmi5/context/categories/moveon" }
+            ] }
+        },
+    });
+    let put = request(
+        "PUT",
+        "statements",
+        &format!("statementId={id}"),
+        &token,
+        &passed.to_string(),
+    );
+    assert_eq!(lrs.xapi(&put).status, 204);
+    let panel = lrs.panel(0);
+    let record = panel["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["statement"]["id"] == id.as_str())
+        .expect("the passed statement's record");
+    assert_eq!(record["text"], "stored");
+    assert_eq!(record["failed"], false);
+    assert_eq!(record["statement"]["result"]["score"]["scaled"], 1);
+    assert_eq!(panel["statements"], 2, "launched and passed");
+}

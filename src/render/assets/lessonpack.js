@@ -63,7 +63,12 @@
     setTimeout(() => { el.textContent = text; }, 50);
   }
 
-  const setStatus = (text) => { if (statusEl && statusEl.textContent !== text) statusEl.textContent = text; };
+  // A review launch or an ended session records nothing: its notice stays the status.
+  let notice = "";
+  const setStatus = (text) => {
+    const shown = notice || text;
+    if (statusEl && statusEl.textContent !== shown) statusEl.textContent = shown;
+  };
 
   /* ---------- Watched intervals ---------- */
 
@@ -317,13 +322,20 @@
   function begin(state) {
     const saved = state || {};
     decodeWatched(saved.watched);
+    // The LMS records nothing in a review (or browse) launch, nor after the session ended
+    // (a cmi5 page reloaded after "terminated"): say so, and claim no progress.
+    notice = saved.ended ? t("sessionEnded") : saved.review ? t("review") : "";
+    const recording = !notice;
     let completed = !!saved.completed;
     let responseSaved = !!saved.responseSaved;
     let transcriptRead = false;
     let videoFailed = false;
     let playing = false;
     let finished = false;
-    let position = 0;
+    // Where the learner is: the stored position until the player moves, so a closing page
+    // never writes 0 over it (a completed lesson starts from the beginning, unresumed).
+    let position = Number(saved.position) > 0 ? Number(saved.position) : 0;
+    let moved = false;
     let lastSample = null;   // media time of the previous sample; null after a seek
     let resumeAt = null;
     let player = null;
@@ -350,7 +362,7 @@
     }
 
     function checkCompletion() {
-      if (completed || !(watchedRatio() >= target || transcriptRead)) return;
+      if (!recording || completed || !(watchedRatio() >= target || transcriptRead)) return;
       if (completion.requireResponse && !responseSaved) {
         if (strings.responseNeeded) setStatus(t("responseNeeded"));
         return;
@@ -393,6 +405,7 @@
       if (step > 0 && step <= MAX_STEP * Math.max(1, player.rate())) addInterval(lastSample, time);
       lastSample = time;
       position = time;
+      moved = true;
       highlightCue(time);
       refresh(false);
     }
@@ -413,16 +426,19 @@
     player = createPlayer({
       time: onTime,
       seeking: () => { lastSample = null; },
+      // State goes to the LMS as it changes (a pause, the end), not only when the page
+      // closes: a closing page has little time, and some LMSs carry little of it.
       ended(end) {
         if (isFinite(end)) onTime(end);
         playing = false;
         refresh(true);
         pushProgress();
+        store.commit();
       },
       playing(on) {
         playing = on;
         if (on && resumeAt !== null && player.deferResume) resume();
-        if (!on) { refresh(true); pushProgress(); }
+        if (!on) { refresh(true); pushProgress(); store.commit(); }
       },
       ready() {
         if (resumeAt !== null && !player.deferResume) resume();
@@ -725,7 +741,11 @@
           box.focus();
           return;
         }
-        const where = store.saveResponse(text);
+        const where = recording ? store.saveResponse(text) : "none";
+        if (where === "none") {
+          announce(status, t("notRecorded"));
+          return;
+        }
         responseSaved = true;
         const cut = where === "lms" && text.length > store.responseLimit && strings.truncated;
         announce(status, cut ? t("truncated", { max: num(store.responseLimit) })
@@ -743,7 +763,7 @@
     /* ---------- Lifecycle ---------- */
 
     function flush() {
-      if (player && !videoFailed && isFinite(player.currentTime())) position = player.currentTime();
+      if (moved && player && !videoFailed && isFinite(player.currentTime())) position = player.currentTime();
       pushProgress();
     }
 

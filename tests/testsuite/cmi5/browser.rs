@@ -1,12 +1,14 @@
 //! The cmi5 lesson page in headless Chromium against a mini LMS/LRS, end to end.
 //!
-//! A copy of `tests/fixtures/basic` gets a real 20 s WebM made by ffmpeg at test time, is built
-//! with `--target cmi5` and unpacked; `tests/cmi5/run.mjs` (npm `playwright-core`, pinned in
-//! `tests/cmi5/package-lock.json`, driving Debian's `/usr/bin/chromium`; no browser download)
-//! serves it from 127.0.0.1 together with the LMS/LRS fixture `tests/cmi5/lms.mjs`, launches the
-//! page with the cmi5 query parameters (including a launch whose `activityId` is the course
-//! IRI, as Open edX does), plays the video, answers the prompt, relaunches, and checks every
-//! session against cmi5's rules (`tests/cmi5/checks.mjs`). Every stored statement must then
+//! A copy of `tests/fixtures/basic` with a second lesson gets a real 20 s WebM made by ffmpeg
+//! at test time, is built with `--target cmi5` and unpacked; `tests/cmi5/run.mjs` (npm
+//! `playwright-core`, pinned in `tests/cmi5/package-lock.json`, driving Debian's
+//! `/usr/bin/chromium`; no browser download) serves it from 127.0.0.1 together with the LMS/LRS
+//! fixture `tests/cmi5/lms.mjs`, as cmi5 describes an LMS and as Open edX's cmi5 block behaves
+//! (one `activityId` and one state document for every lesson, grades from `passed` only),
+//! launches the pages with the cmi5 query parameters, plays the videos, answers the prompt,
+//! relaunches, reloads, reviews, and checks every session against cmi5's rules
+//! (`tests/cmi5/checks.mjs`) and the preview's panel checker. Every stored statement must then
 //! pass ralph-malph's xAPI model (`tests/cmi5/validate.py`, in the venv `tests/cmi5/.venv`).
 //!
 //! Everything missing is installed first (Debian packages as root, `npm ci`, the venv); the
@@ -87,6 +89,18 @@ fn make_video(ffmpeg: &Path, dest: &Path) {
     );
 }
 
+/// The second lesson of the package: two lessons share one state document in Open edX.
+const SECOND_LESSON: &str = r#"
+[[lessons]]
+id = "second-lesson"
+title = "Second lesson"
+transcript = "transcript.txt"
+discussion = "discussion.md"
+
+[lessons.video]
+file = "media/lesson.webm"
+"#;
+
 #[test]
 fn lesson_pages_report_to_a_cmi5_lms_in_headless_chromium() {
     let page_script = repo().join("src/render/assets/lessonpack.js");
@@ -107,6 +121,8 @@ fn lesson_pages_report_to_a_cmi5_lms_in_headless_chromium() {
         "url = \"https://www.youtube.com/watch?v=dQw4w9WgXcQ\"\nduration = \"1:30\"",
         "file = \"media/lesson.webm\"",
     );
+    let toml = fixture.read("module.toml");
+    fixture.write("module.toml", toml + SECOND_LESSON);
     let packages = build(
         fixture.root(),
         "module",
@@ -147,11 +163,11 @@ fn lesson_pages_report_to_a_cmi5_lms_in_headless_chromium() {
     let watched = &sessions("page: watch the video, answer, leave")[0];
     assert_eq!(watched.first().map(String::as_str), Some("initialized"));
     assert_eq!(
-        watched[watched.len() - 3..],
-        ["completed", "answered", "terminated"]
+        watched[watched.len() - 4..],
+        ["completed", "passed", "answered", "terminated"]
     );
     assert!(
-        watched[1..watched.len() - 3]
+        watched[1..watched.len() - 4]
             .iter()
             .all(|l| l.starts_with("progressed "))
     );
@@ -161,10 +177,37 @@ fn lesson_pages_report_to_a_cmi5_lms_in_headless_chromium() {
     );
     let course = &sessions("page: activityId is the course IRI (Open edX)")[0];
     assert_eq!(course.iter().filter(|l| *l == "completed").count(), 1);
-    assert_eq!(
-        sessions("adapter: Browse mode records no completion"),
-        [["initialized", "answered", "terminated"]]
-    );
+    assert_eq!(course.iter().filter(|l| *l == "passed").count(), 1);
+    for name in [
+        "adapter: Browse mode records nothing",
+        "spec: lesson 1 in Review mode records nothing",
+    ] {
+        assert_eq!(sessions(name), [["initialized", "terminated"]], "{name}");
+    }
+    for profile in ["spec", "openedx"] {
+        let name = format!(
+            "{profile}: a reload after terminated says the session ended and records nothing"
+        );
+        assert_eq!(sessions(&name), [["initialized", "terminated"]], "{name}");
+        let name = format!(
+            "{profile}: lesson 1 after lesson 2 keeps its position, response and completion"
+        );
+        assert_eq!(sessions(&name), [["initialized", "terminated"]], "{name}");
+        let name = format!("{profile}: lesson 2 resumed and watched to the end");
+        let resumed = &sessions(&name)[0];
+        let verbs: Vec<&str> = resumed
+            .iter()
+            .map(String::as_str)
+            .filter(|l| !l.starts_with("progressed "))
+            .collect();
+        assert_eq!(
+            verbs,
+            ["initialized", "completed", "passed", "terminated"],
+            "{name}"
+        );
+    }
+    let controls = json["controls"].as_array().map_or(0, Vec::len);
+    assert!(controls >= 15, "{controls} negative controls flagged");
 
     let validation = Command::new(&python)
         .arg(tools_dir().join("validate.py"))
