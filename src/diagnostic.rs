@@ -178,32 +178,58 @@ impl SourceMap {
 }
 
 /// Line starts of one file, for turning byte offsets into line and column.
+///
+/// Columns count characters from the line start; on a long line (a manifest written on one
+/// line, or a hostile one) counting from the start for every finding would cost the line's
+/// length each time, so the characters before every [`CHECKPOINT`]-th byte are kept too.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<usize>,
+    /// Characters from the start of its line to byte `k * CHECKPOINT`, for each `k`.
+    marks: Vec<usize>,
+}
+
+/// Bytes between two column checkpoints.
+const CHECKPOINT: usize = 4096;
+
+/// How many characters `bytes` hold (UTF-8: every byte that is not a continuation byte).
+fn chars_in(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
-    /// Indexes the line starts of `bytes`.
+    /// Indexes the line starts (and column checkpoints) of `bytes`.
     pub fn new(bytes: &[u8]) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            bytes
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
-        LineIndex { starts }
+        let mut marks = Vec::with_capacity(bytes.len() / CHECKPOINT + 1);
+        let mut col = 0;
+        for (i, &b) in bytes.iter().enumerate() {
+            if i % CHECKPOINT == 0 {
+                marks.push(col);
+            }
+            if b == b'\n' {
+                starts.push(i + 1);
+                col = 0;
+            } else if (b as i8) >= -0x40 {
+                col += 1;
+            }
+        }
+        LineIndex { starts, marks }
     }
 
     /// 1-based line and 1-based column (in characters) of byte `offset` of `bytes`.
     pub fn line_col(&self, bytes: &[u8], offset: usize) -> (usize, usize) {
         let offset = offset.min(bytes.len());
         let line = self.starts.partition_point(|&s| s <= offset) - 1;
-        let prefix = &bytes[self.starts[line]..offset];
-        let col = String::from_utf8_lossy(prefix).chars().count() + 1;
-        (line + 1, col)
+        let start = self.starts[line];
+        let mark = offset / CHECKPOINT;
+        let col = match self.marks.get(mark) {
+            Some(&chars) if mark * CHECKPOINT > start => {
+                chars + chars_in(&bytes[mark * CHECKPOINT..offset])
+            }
+            _ => chars_in(&bytes[start..offset]),
+        };
+        (line + 1, col + 1)
     }
 
     /// Byte range of line `line` (1-based) without its line break.
@@ -264,21 +290,54 @@ fn render_one(d: &Diagnostic, sources: &SourceMap) -> String {
     out
 }
 
+/// The longest line a snippet shows whole: a longer one (a one-line manifest, a hostile
+/// document) is cut to a window of [`SNIPPET_WINDOW`] bytes around the range, marked `…`,
+/// so a report costs no more than its findings whatever the lines.
+const SNIPPET_LINE: usize = 1024;
+/// The bytes of a long line a snippet shows.
+const SNIPPET_WINDOW: usize = 240;
+
 /// The line holding `range.start`, with carets under the part of it that `range` covers,
 /// and the width of the line-number gutter.
 fn snippet(bytes: &[u8], index: &LineIndex, range: &Range<usize>) -> (String, usize) {
     let (line, col) = index.line_col(bytes, range.start);
-    let line_bytes = index.line_range(bytes, line);
-    let text = String::from_utf8_lossy(&bytes[line_bytes.clone()]).replace('\t', " ");
-    let end = range.end.clamp(range.start, line_bytes.end);
-    let width = String::from_utf8_lossy(&bytes[range.start.min(end)..end])
-        .chars()
-        .count()
-        .max(1);
+    let mut shown = index.line_range(bytes, line);
+    let mut col = col;
+    let (mut before, mut after) = ("", "");
+    if shown.len() > SNIPPET_LINE {
+        // A window from a little before the range, on character boundaries.
+        let boundary = |mut at: usize| {
+            while at < bytes.len() && (bytes[at] as i8) < -0x40 {
+                at += 1;
+            }
+            at
+        };
+        let start = boundary(
+            range
+                .start
+                .min(shown.end)
+                .saturating_sub(40)
+                .max(shown.start),
+        );
+        let end = boundary((start + SNIPPET_WINDOW).min(shown.end)).min(shown.end);
+        if start > shown.start {
+            before = "…";
+            col = chars_in(&bytes[start..range.start.max(start)]) + 2;
+        }
+        if end < shown.end {
+            after = "…";
+        }
+        shown = start..end;
+    }
+    let text = String::from_utf8_lossy(&bytes[shown.clone()]).replace('\t', " ");
+    // The range may start past the shown text (at a line break, or the end of the file).
+    let start = range.start.clamp(shown.start, shown.end);
+    let end = range.end.clamp(start, shown.end);
+    let width = chars_in(&bytes[start..end]).max(1);
     let gutter = line.to_string().len();
     let pad = " ".repeat(gutter);
     let text = format!(
-        "{pad} |\n{line} | {text}\n{pad} | {}{}\n",
+        "{pad} |\n{line} | {before}{text}{after}\n{pad} | {}{}\n",
         " ".repeat(col - 1),
         "^".repeat(width)
     );
@@ -298,6 +357,37 @@ mod tests {
         assert_eq!(index.line_col(text, 5), (2, 2)); // after the two-byte ç
         assert_eq!(index.line_col(text, 8), (3, 1));
         assert_eq!(index.line_range(text, 2), 3..6);
+        // Past a checkpoint on a long line, the column is the same as counted from the start.
+        let long = format!("x\n{}<é>", "ç".repeat(3 * CHECKPOINT));
+        let index = LineIndex::new(long.as_bytes());
+        let at = long.find('<').unwrap();
+        assert_eq!(index.line_col(long.as_bytes(), at), (2, 3 * CHECKPOINT + 1));
+        assert_eq!(
+            index.line_col(long.as_bytes(), at + 1),
+            (2, 3 * CHECKPOINT + 2)
+        );
+    }
+
+    #[test]
+    fn snippets_of_long_lines_are_cut_around_the_range() {
+        let line = format!("{}<bad>{}", "a".repeat(10_000), "b".repeat(10_000));
+        let mut report = Report::default();
+        report.sources.insert("m.xml", line.clone());
+        report.push(Diagnostic::error("here").at("m.xml", 10_000..10_005));
+        let text = report.render();
+        assert!(text.contains("--> m.xml:1:10001"), "{text}");
+        let shown = text.lines().find(|l| l.starts_with("1 | ")).unwrap();
+        assert!(
+            shown.len() < 400 && shown.contains("…") && shown.contains("<bad>"),
+            "{shown}"
+        );
+        let carets = text.lines().find(|l| l.contains('^')).unwrap();
+        let caret_col = carets.find('^').unwrap();
+        assert_eq!(
+            &shown[caret_col + 2..caret_col + 7],
+            "<bad>",
+            "{shown}\n{carets}"
+        );
     }
 
     #[test]
@@ -316,5 +406,19 @@ mod tests {
         assert!(text.contains("--> m/module.toml:2:1"), "{text}");
         assert!(text.contains("2 | titel = \"T\"\n  | ^^^^^"), "{text}");
         assert!(text.contains("\n  = help: did you mean `title`?"), "{text}");
+    }
+
+    #[test]
+    fn a_range_past_the_end_of_its_line_renders() {
+        // Found by the `module_toml` fuzz target: a TOML error at the end of a file whose
+        // last byte is a lone carriage return, past the line's shown text.
+        let text = b"# A small valid lesson source\r".to_vec();
+        for range in [29..30, 30..30, 29..29, 30..31, 0..30] {
+            let mut report = Report::default();
+            report.sources.insert("m/module.toml", text.clone());
+            report.push(Diagnostic::error("expected `=`").at("m/module.toml", range.clone()));
+            let shown = report.render();
+            assert!(shown.contains("^"), "{range:?}: {shown}");
+        }
     }
 }

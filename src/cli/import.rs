@@ -45,7 +45,24 @@ pub fn run(args: ImportArgs) -> anyhow::Result<ExitStatus> {
     check_language(&args.language)?;
 
     let shown = args.page.display();
-    let bytes = fs::read(&args.page).with_context(|| format!("could not read `{shown}`"))?;
+    // A saved page is a few hundred KB; a pipe or a device would never end.
+    let meta = fs::metadata(&args.page).with_context(|| format!("could not read `{shown}`"))?;
+    anyhow::ensure!(
+        meta.is_file(),
+        "`{shown}` is not a regular file; give the saved page's file"
+    );
+    let limit = crate::source::limits::TRANSCRIPT_BYTES;
+    let mut bytes = Vec::new();
+    fs::File::open(&args.page)
+        .and_then(|f| {
+            std::io::Read::read_to_end(&mut std::io::Read::take(f, limit + 1), &mut bytes)
+        })
+        .with_context(|| format!("could not read `{shown}`"))?;
+    anyhow::ensure!(
+        bytes.len() as u64 <= limit,
+        "`{shown}` is larger than {}, more than any course page; give the saved page of one step",
+        crate::output::human_size(limit)
+    );
     let text = match std::str::from_utf8(&bytes) {
         Ok(text) => text,
         Err(err) => {

@@ -19,9 +19,16 @@ pub struct InspectArgs {
 pub fn run(args: InspectArgs) -> anyhow::Result<ExitStatus> {
     // Only the format is needed from the validator: no rule runs.
     let mut container = validate::reader::open(&args.path)?;
+    // What a hostile package holds is not what an LMS would extract: refused, not shown.
+    container.refuse_hazards()?;
     let format = validate::detect_format(&mut container);
     match diff::open(&args.path) {
         Ok(package) => super::out(&describe(&package, &format.label()))?,
+        // A manifest at the root that the shared reader refuses (not well-formed, bytes not
+        // in their encoding, a DOCTYPE with entities): say why, as `diff` does.
+        Err(e) if matches!(validate::reader::locate(&container), Placement::Root(_)) => {
+            return Err(e);
+        }
         Err(_) => super::out(&describe_without_manifest(&container, format))?,
     }
     Ok(ExitStatus::Success)

@@ -4,6 +4,12 @@
 //! Fingerprints are size plus CRC-32 — from the zip central directory (nothing decompressed),
 //! or streamed through a fixed buffer for folder files — so a folder compares with a zip. The
 //! manifest is the only entry read whole, and one over [`MAX_MANIFEST`] bytes is refused.
+//!
+//! A package `validate` would call hostile is refused, not compared: one with container
+//! hazards (symbolic links, local headers that disagree with the central directory, bombs,
+//! overlapping entries: what would be compared is not what an LMS extracts), or whose
+//! manifest the shared reader refuses (bytes not in their encoding, not well-formed, a
+//! DOCTYPE with entities or an external DTD, which are never expanded or fetched).
 
 use super::model::{Container as Container_, FileInfo, Package};
 use super::{parse, tree};
@@ -38,6 +44,7 @@ pub fn open(path: &Path) -> anyhow::Result<Package> {
         _ => IMS_MANIFEST,
     });
     let mut opened = Container::open(path, true, bare)?;
+    opened.refuse_hazards()?;
     let container = match opened.kind {
         ContainerKind::Zip => Container_::Zip,
         _ => Container_::Folder,
@@ -66,7 +73,7 @@ pub fn open(path: &Path) -> anyhow::Result<Package> {
                 }
             )
         })
-        .and_then(utf8)
+        .and_then(text)
         .with_context(|| format!("cannot read `{name}` in `{}`", path.display()))?;
     let root = tree::parse(&text)
         .map_err(|e| anyhow::anyhow!("cannot read `{name}` in `{}`: {e}", path.display()))?;
@@ -128,14 +135,14 @@ fn no_manifest(path: &Path, files: &BTreeMap<String, FileInfo>) -> anyhow::Error
     }
 }
 
-/// The manifest's bytes as UTF-8 text.
-fn utf8(bytes: Vec<u8>) -> anyhow::Result<String> {
-    String::from_utf8(bytes).map_err(|e| {
-        anyhow::anyhow!(
-            "it is not UTF-8 (byte {}); LMSs expect a UTF-8 manifest",
-            e.utf8_error().valid_up_to()
-        )
-    })
+/// The manifest's bytes as text, decoded as the shared reader decodes them (UTF-8, UTF-16,
+/// a declared legacy encoding); bytes that contradict their encoding are refused.
+fn text(bytes: Vec<u8>) -> anyhow::Result<String> {
+    let decoded = tree::encoding::decode(&bytes);
+    match decoded.problem {
+        Some(p) => Err(anyhow::anyhow!("{} (byte {})", p.message, p.offset)),
+        None => Ok(decoded.text),
+    }
 }
 
 /// The refusal of a manifest over `limit` bytes; `size` is what the zip header says.
@@ -149,10 +156,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn manifests_must_be_utf8_and_bounded() {
-        assert_eq!(utf8(b"<a/>".to_vec()).unwrap(), "<a/>");
-        let err = utf8(b"<a>\xff</a>".to_vec()).unwrap_err().to_string();
-        assert!(err.contains("not UTF-8 (byte 3)"), "{err}");
+    fn manifests_must_be_in_their_encoding_and_bounded() {
+        assert_eq!(text(b"<a/>".to_vec()).unwrap(), "<a/>");
+        let err = text(b"<a>\xff</a>".to_vec()).unwrap_err().to_string();
+        assert!(
+            err.contains("is not UTF-8") && err.contains("(byte 3)"),
+            "{err}"
+        );
+        let utf16: Vec<u8> = [0xff, 0xfe]
+            .into_iter()
+            .chain("<a/>".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(text(utf16).unwrap(), "<a/>");
         assert!(too_big(None, 4).contains("over 4 bytes"));
     }
 }

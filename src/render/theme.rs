@@ -4,6 +4,8 @@
 
 use super::i18n::{self, Strings};
 use crate::diagnostic::{Diagnostic, Report};
+use crate::source::confined::Root;
+use crate::source::limits::THEME_FILE_BYTES;
 use anyhow::Context as _;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -53,15 +55,18 @@ impl Theme {
         if !dir.is_dir() {
             return Ok(theme);
         }
+        // Theme files are lesson source too: read only inside the lesson folder.
+        let root = Root::new(module_dir)
+            .with_context(|| format!("cannot read `{}`", module_dir.display()))?;
         for (name, path) in sorted_entries(&dir)? {
             if path.is_dir() && name == "strings" {
-                theme.load_strings(&path, report)?;
+                theme.load_strings(&root, &path, report)?;
             } else if let Some(slot) = theme.templates.get_mut(&name) {
-                if let Some(text) = read(&path, report)? {
+                if let Some(text) = read(&root, &path, report) {
                     *slot = (text, Some(path));
                 }
             } else if name == "lessonpack.css" {
-                if let Some(text) = read(&path, report)? {
+                if let Some(text) = read(&root, &path, report) {
                     theme.stylesheet = text;
                 }
             } else {
@@ -74,7 +79,7 @@ impl Theme {
         Ok(theme)
     }
 
-    fn load_strings(&mut self, dir: &Path, report: &mut Report) -> anyhow::Result<()> {
+    fn load_strings(&mut self, root: &Root, dir: &Path, report: &mut Report) -> anyhow::Result<()> {
         let english = i18n::english();
         for (name, path) in sorted_entries(dir)? {
             let Some(tag) = name.strip_suffix(".toml") else {
@@ -84,7 +89,7 @@ impl Theme {
                 );
                 continue;
             };
-            let Some(text) = read(&path, report)? else {
+            let Some(text) = read(root, &path, report) else {
                 continue;
             };
             let table: BTreeMap<toml::Spanned<String>, String> = match toml::from_str(&text) {
@@ -136,12 +141,19 @@ fn sorted_entries(dir: &Path) -> anyhow::Result<Vec<(String, PathBuf)>> {
     Ok(entries)
 }
 
-/// The file as text; `None` after reporting that it is not UTF-8.
-fn read(path: &Path, report: &mut Report) -> anyhow::Result<Option<String>> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+/// The file as text, read inside the lesson folder; `None` after reporting why not.
+fn read(root: &Root, path: &Path, report: &mut Report) -> Option<String> {
+    let bytes = match root.read(path, THEME_FILE_BYTES) {
+        Ok(bytes) => bytes,
+        Err(refusal) => {
+            let (message, help) = refusal.explain("theme file", &path.display().to_string());
+            report.push(Diagnostic::error(message).with_help(help));
+            return None;
+        }
+    };
     report.sources.insert(path, bytes.clone());
     match String::from_utf8(bytes) {
-        Ok(text) => Ok(Some(text)),
+        Ok(text) => Some(text),
         Err(err) => {
             let at = err.utf8_error().valid_up_to();
             report.push(
@@ -149,7 +161,7 @@ fn read(path: &Path, report: &mut Report) -> anyhow::Result<Option<String>> {
                     .at(path, at..at + 1)
                     .with_help("save the file as UTF-8"),
             );
-            Ok(None)
+            None
         }
     }
 }

@@ -1,6 +1,9 @@
-//! Files named in `module.toml`: resolved inside the module folder, read as UTF-8 text or
-//! checked as media, each failure a diagnostic pointing at the key that named the file.
+//! Files named in `module.toml`: resolved inside the module folder (links followed, see
+//! [`super::confined`]), bounded by [`super::limits`], read as UTF-8 text or checked as
+//! media, each failure a diagnostic pointing at the key that named the file.
 
+use super::confined::{Checked, Refusal, Root};
+use super::limits;
 use crate::diagnostic::{Diagnostic, Report};
 use crate::model::LocalFile;
 use std::path::{Component, Path, PathBuf};
@@ -14,6 +17,10 @@ pub(crate) struct Ctx<'a> {
     pub(crate) toml_path: PathBuf,
     /// Where findings go.
     pub(crate) report: &'a mut Report,
+    /// The module folder, resolved: every file read must be inside it.
+    pub(crate) root: Root,
+    /// Bytes of transcripts and prompts read so far (see [`limits::TEXT_BYTES`]).
+    pub(crate) text_bytes: u64,
 }
 
 impl Ctx<'_> {
@@ -42,15 +49,17 @@ impl Ctx<'_> {
         self.report.push(d);
     }
 
-    /// Checks that `rel` names an existing file inside the module folder.
+    /// Checks that `rel` names a regular file inside the module folder (links followed), at
+    /// most `limit` bytes.
     ///
-    /// Returns the path to open, the forward-slash relative name and the file's size, or
-    /// reports why not.
+    /// Returns the path to show in messages, the checked file to open and the forward-slash
+    /// relative name, or reports why not.
     pub(crate) fn existing_file(
         &mut self,
         rel: &Spanned<String>,
         what: &str,
-    ) -> Option<(PathBuf, String, u64)> {
+        limit: u64,
+    ) -> Option<(PathBuf, Checked, String)> {
         let name = rel.get_ref().trim();
         if name.is_empty() {
             self.error_at(
@@ -73,62 +82,51 @@ impl Ctx<'_> {
             return None;
         }
         let path = self.dir.join(&relative);
-        match std::fs::metadata(&path) {
-            Ok(meta) if meta.is_dir() => {
-                self.error_at(
-                    rel,
-                    format!("{what} `{name}` is a folder, not a file"),
-                    format!("name the file inside `{}`", path.display()),
-                );
-                None
-            }
-            Ok(meta) => Some((
-                path,
-                relative.trim_start_matches("./").to_string(),
-                meta.len(),
-            )),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                self.error_at(
-                    rel,
-                    format!("{what} `{name}` not found"),
-                    format!(
-                        "looked for `{}`; paths are relative to the folder holding `module.toml`",
-                        path.display()
-                    ),
-                );
-                None
-            }
-            Err(err) => {
-                self.error_at(
-                    rel,
-                    format!("cannot read {what} `{name}`: {err}"),
-                    "check the file's permissions",
-                );
+        match self.root.check(&path, limit) {
+            Ok(checked) => Some((path, checked, relative.trim_start_matches("./").to_string())),
+            Err(refusal) => {
+                let (message, help) = refusal.explain(what, name);
+                let help = match refusal {
+                    Refusal::NotFound => format!("looked for `{}`; {help}", path.display()),
+                    _ => help,
+                };
+                self.error_at(rel, message, help);
                 None
             }
         }
     }
 
-    /// Reads the file `rel` names as UTF-8 text, remembering it for diagnostics.
+    /// Reads the file `rel` names as UTF-8 text (at most `limit` bytes, and within what is
+    /// left of the module's text budget), remembering it for diagnostics.
     ///
     /// Returns the path as shown in messages and the text.
     pub(crate) fn read_text(
         &mut self,
         rel: &Spanned<String>,
         what: &str,
+        limit: u64,
     ) -> Option<(PathBuf, String)> {
-        let (path, ..) = self.existing_file(rel, what)?;
-        let bytes = match std::fs::read(&path) {
+        let (path, checked, _) = self.existing_file(rel, what, limit)?;
+        if self.text_bytes + checked.size > limits::TEXT_BYTES {
+            self.error_at(
+                rel,
+                format!(
+                    "the transcripts and prompts of this module add up to more than {}",
+                    crate::output::human_size(limits::TEXT_BYTES)
+                ),
+                "no real module comes near this limit: split the module, or check that each lesson names its own files",
+            );
+            return None;
+        }
+        let bytes = match self.root.read(&checked.path, limit) {
             Ok(bytes) => bytes,
-            Err(err) => {
-                self.error_at(
-                    rel,
-                    format!("cannot read {what} `{}`: {err}", rel.get_ref()),
-                    "check the file's permissions",
-                );
+            Err(refusal) => {
+                let (message, help) = refusal.explain(what, rel.get_ref());
+                self.error_at(rel, message, help);
                 return None;
             }
         };
+        self.text_bytes += bytes.len() as u64;
         self.report.sources.insert(&path, bytes.clone());
         match String::from_utf8(bytes) {
             Ok(text) => Some((path, text)),
@@ -144,10 +142,11 @@ impl Ctx<'_> {
         }
     }
 
-    /// Checks a local file to bundle and measures it.
+    /// Checks a local file to bundle and measures it: it is streamed into the package from
+    /// its resolved path when the package is written.
     pub(crate) fn local_file(&mut self, rel: &Spanned<String>, what: &str) -> Option<LocalFile> {
-        let (path, relative, size) = self.existing_file(rel, what)?;
-        if let Err(err) = std::fs::File::open(&path) {
+        let (_, checked, relative) = self.existing_file(rel, what, limits::MEDIA_BYTES)?;
+        if let Err(err) = std::fs::File::open(&checked.path) {
             self.error_at(
                 rel,
                 format!("cannot open {what} `{}`: {err}", rel.get_ref()),
@@ -156,9 +155,9 @@ impl Ctx<'_> {
             return None;
         }
         Some(LocalFile {
-            path,
+            path: checked.path,
             relative,
-            size,
+            size: checked.size,
             kind: None,
         })
     }

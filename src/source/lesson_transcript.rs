@@ -5,6 +5,7 @@
 //! earlier cues), but never after the video's end when its duration is known.
 
 use super::files::Ctx;
+use super::limits;
 use super::module_toml::LessonToml;
 use super::transcript::{self, Format, RawCue};
 use crate::diagnostic::Diagnostic;
@@ -44,7 +45,7 @@ pub(crate) fn load(
         },
         None => None,
     };
-    let (path, text) = ctx.read_text(&raw.transcript, "transcript")?;
+    let (path, text) = ctx.read_text(&raw.transcript, "transcript", limits::TRANSCRIPT_BYTES)?;
     let extension = path
         .extension()
         .and_then(|e| e.to_str())
@@ -63,6 +64,19 @@ pub(crate) fn load(
             return None;
         }
     };
+    if parsed.cues.len() > limits::CUES {
+        let at = parsed.cues[limits::CUES].range.clone();
+        ctx.report.push(
+            Diagnostic::error(format!(
+                "the transcript has {} cues, more than the {} a lesson may have",
+                parsed.cues.len(),
+                limits::CUES
+            ))
+            .at(&path, at)
+            .with_help("no real lesson comes near this: a ten-hour lecture has some 18,000 caption-sized cues; split the lesson, or check that the right file is named"),
+        );
+        return None;
+    }
     if parsed.cues.iter().all(|c| c.start_ms.is_none()) {
         return Some(Transcript::Untimed(
             parsed.cues.into_iter().map(|c| c.text).collect(),

@@ -3,9 +3,11 @@
 //!
 //! [`load`] is the stage's one entry point. It never writes anything.
 
+pub(crate) mod confined;
 mod files;
 pub mod import;
 mod lesson_transcript;
+pub mod limits;
 pub mod module_toml;
 pub mod names;
 mod resolve;
@@ -48,9 +50,11 @@ pub fn load(dir: &Path) -> anyhow::Result<Loaded> {
     );
     let toml_path = dir.join(MODULE_FILE);
     let mut report = Report::default();
-    let bytes = match std::fs::read(&toml_path) {
+    let root = confined::Root::new(dir)
+        .with_context(|| format!("cannot read lesson source folder `{}`", dir.display()))?;
+    let bytes = match root.read(&toml_path, limits::MODULE_TOML_BYTES) {
         Ok(bytes) => bytes,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+        Err(confined::Refusal::NotFound) => {
             report.push(
                 Diagnostic::error(format!("no `{MODULE_FILE}` in `{}`", dir.display()))
                     .with_help(format!("give the folder that holds `{MODULE_FILE}`, or create one with `lessonpack init {}`", dir.display())),
@@ -60,8 +64,13 @@ pub fn load(dir: &Path) -> anyhow::Result<Loaded> {
                 report,
             });
         }
-        Err(err) => {
-            return Err(err).with_context(|| format!("cannot read `{}`", toml_path.display()));
+        Err(refusal) => {
+            let (message, help) = refusal.explain("lesson source", MODULE_FILE);
+            report.push(Diagnostic::error(message).with_help(help));
+            return Ok(Loaded {
+                module: None,
+                report,
+            });
         }
     };
     report.sources.insert(&toml_path, bytes.clone());
@@ -94,6 +103,8 @@ pub fn load(dir: &Path) -> anyhow::Result<Loaded> {
         dir,
         toml_path,
         report: &mut report,
+        root,
+        text_bytes: 0,
     };
     let module = resolve::module(&mut ctx, raw);
     Ok(Loaded { module, report })

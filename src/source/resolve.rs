@@ -1,6 +1,7 @@
 //! From the `module.toml` mirror to the lesson model: every cross-field and file check.
 
 use super::files::Ctx;
+use super::limits;
 use super::module_toml::{CompletionToml, DurationToml, LessonToml, ModuleToml, VideoToml};
 use super::names::{id_problem, language_problem, slug};
 use super::{lesson_transcript, video};
@@ -47,6 +48,18 @@ pub(crate) fn module(ctx: &mut Ctx<'_>, raw: ModuleToml) -> Option<Module> {
             "the module has no lessons".into(),
             "add a `[[lessons]]` table with `id`, `title` and `transcript`",
         );
+    }
+    if raw.lessons.get_ref().len() > limits::LESSONS {
+        ctx.error_at(
+            &raw.lessons,
+            format!(
+                "the module has {} lessons, more than the {} a module may have",
+                raw.lessons.get_ref().len(),
+                limits::LESSONS
+            ),
+            "split it into several modules (each builds its own packages)",
+        );
+        return None;
     }
     let mut seen: BTreeMap<String, ()> = BTreeMap::new();
     let mut lessons = Vec::new();
@@ -113,7 +126,7 @@ fn lesson(ctx: &mut Ctx<'_>, raw: LessonToml) -> Option<Lesson> {
     let duration = video.as_ref().and_then(|v| v.duration_ms);
     let transcript = lesson_transcript::load(ctx, &raw, duration);
     let discussion = raw.discussion.as_ref().and_then(|file| {
-        let (path, prompt) = ctx.read_text(file, "discussion prompt")?;
+        let (path, prompt) = ctx.read_text(file, "discussion prompt", limits::DISCUSSION_BYTES)?;
         if prompt.trim().is_empty() {
             ctx.report.push(
                 crate::diagnostic::Diagnostic::error(format!(
@@ -311,6 +324,7 @@ fn completion(ctx: &mut Ctx<'_>, raw: Option<&CompletionToml>) -> Completion {
         }
     }
     rule.require_response = raw.require_response.unwrap_or(false);
+    rule.score = raw.score.unwrap_or(true);
     rule
 }
 

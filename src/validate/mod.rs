@@ -3,8 +3,9 @@
 //! deviation, and naming the LMSs each finding affects.
 //!
 //! ```text
-//! PATH ──reader::open──▶ Container ──reader::locate──▶ manifest bytes ──xml::decode/parse──▶ Doc
+//! PATH ──reader::open──▶ Container ──reader::locate──▶ manifest bytes ──xml::read──▶ Doc
 //!      ──detect──▶ Format ──rules::RULES (container, xml, refs, lms)──▶ Report (findings as values)
+//!      every other `.xml` entry ──documents::read_all (the same reader)──▶ Document
 //! ```
 //!
 //! Findings are [`Diagnostic`]s with a rule code, a byte range in the manifest (shown as
@@ -12,6 +13,8 @@
 
 pub(crate) mod completion;
 pub mod detect;
+pub(crate) mod documents;
+pub(crate) mod links;
 pub(crate) mod params;
 pub mod reader;
 pub(crate) mod refcheck;
@@ -103,6 +106,9 @@ pub(crate) struct Cx<'a> {
     pub(crate) read_error: Option<&'a ReadError>,
     /// Cartridge documents by package path, when present and readable.
     pub(crate) inner: &'a BTreeMap<String, Result<Inner, ReadError>>,
+    /// Every XML document of the package but the manifest (cartridge documents included),
+    /// as the same reader found it.
+    pub(crate) documents: &'a BTreeMap<String, documents::Checked>,
     /// The schema layer's result, when the format has a bundled set and the manifest parsed.
     pub(crate) schema: Option<&'a schema::Outcome>,
     /// The completion scan of a SCORM package's files (`None`: a bare manifest, not SCORM).
@@ -130,6 +136,14 @@ impl Cx<'_> {
         match self.manifest {
             Some(m) => d.at(m.label.clone(), range),
             None => d,
+        }
+    }
+
+    /// Points `d` at where `link` is written.
+    pub(crate) fn at_link(&self, d: Diagnostic, link: &links::Link) -> Diagnostic {
+        match &link.site {
+            links::Site::Manifest(range) => self.at(d, range.clone()),
+            links::Site::Document(label, range) => d.at(label.clone(), range.clone()),
         }
     }
 
@@ -182,6 +196,7 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
         Err(e) => (None, Some(e)),
     };
     let inner = read_inner(&mut container, &placement, manifest.as_ref());
+    let documents = documents::read_all(&mut container, &placement, &inner);
     let schema = manifest.as_ref().and_then(schema_check);
     let completion = manifest
         .as_ref()
@@ -193,6 +208,7 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
         manifest: manifest.as_ref(),
         read_error: read_error.as_ref(),
         inner: &inner,
+        documents: &documents,
         schema: schema.as_ref(),
         completion: completion.as_ref(),
     };
@@ -215,11 +231,18 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
             .sources
             .insert(m.label.clone(), m.text.clone().into_bytes());
     }
-    // Cartridge documents are sources too: findings inside them show `line:col`.
+    // Cartridge documents are sources too: findings inside them show `line:col`; so are the
+    // other documents a finding points into.
     for inner in inner.values().filter_map(|r| r.as_ref().ok()) {
         report
             .sources
             .insert(inner.label.clone(), inner.text.clone().into_bytes());
+    }
+    for (label, text) in documents
+        .into_values()
+        .filter_map(documents::Checked::source)
+    {
+        report.sources.insert(label, text.into_bytes());
     }
     Validation {
         path: path.to_path_buf(),
@@ -248,8 +271,12 @@ fn read_manifest(
         return Ok(None);
     };
     let bytes = container.read(name, reader::MAX_MANIFEST)?;
-    let (text, encoding) = xml::decode(&bytes);
-    let doc = xml::parse(&text);
+    let xml::Read {
+        text,
+        encoding,
+        doc,
+    } = xml::read(&bytes);
+    drop(bytes);
     let format = doc
         .as_ref()
         .map_or(Format::Unknown, |d| detect::detect(&d.root));
@@ -264,11 +291,12 @@ fn read_manifest(
 }
 
 /// Runs the schema layer on a manifest that parsed and whose format has a bundled set. A
-/// DOCTYPE that declares entities (`XML003`) is not schema-checked: the validator's reader
-/// refuses it as a whole, and expanding it is what must not happen.
+/// DOCTYPE that declares entities or names anything external (`XML003`) is not
+/// schema-checked: no DTD is handed to any other reader, expanding or loading it is what
+/// must not happen (the validator's reader would refuse its entity references anyway).
 fn schema_check(m: &Manifest) -> Option<schema::Outcome> {
     let doc = m.doc.as_ref().ok()?;
-    if doc.doctype.as_ref().is_some_and(|(_, declares)| *declares) {
+    if doc.doctype.as_ref().is_some_and(|d| d.is_hostile()) {
         return None;
     }
     schema::check(m.format, &m.text)
@@ -300,10 +328,10 @@ fn read_inner(
             continue;
         }
         let read = container.read(&path, reader::MAX_INNER).map(|bytes| {
-            let (text, _) = xml::decode(&bytes);
+            let xml::Read { text, doc, .. } = xml::read(&bytes);
             Inner {
                 label: entry_label(container, &path),
-                doc: xml::parse(&text),
+                doc,
                 text,
             }
         });

@@ -9,8 +9,13 @@ use std::path::Path;
 /// all (`PKG012`), so a 100 MB manifest costs no memory; at the cap the tree takes a few
 /// hundred MB at most (`benches/README.md`).
 pub const MAX_MANIFEST: u64 = 32 * 1024 * 1024;
-/// The largest cartridge topic/web link/LTI document read.
+/// The largest cartridge topic/web link/LTI document (or any other XML document) read.
 pub const MAX_INNER: u64 = 16 * 1024 * 1024;
+/// The most bytes of XML documents besides the manifest read from one package (16 MiB, a
+/// few seconds of reading): documents past it are reported as not checked (`XML008`), so a
+/// package of a thousand highly compressed XML files costs bounded time. Real packages hold
+/// far less (a Canvas export with a hundred quizzes: about 2 MB of QTI).
+pub const MAX_DOCUMENTS: u64 = 16 * 1024 * 1024;
 
 /// Where the manifest was found.
 #[derive(Debug, Clone, PartialEq, Eq)]

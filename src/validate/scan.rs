@@ -66,6 +66,54 @@ pub(crate) fn package_path(base: &str, href: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
+/// The scheme of a URL (`https`, `file`, `javascript`), lower case, if `href` has one. A
+/// single letter before `:` is a Windows drive, not a scheme. Browsers drop tabs and line
+/// breaks inside a URL, so they are dropped here too (`java\tscript:` is `javascript:`).
+pub(crate) fn scheme(href: &str) -> Option<String> {
+    let cleaned: String = href
+        .trim()
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    (valid && scheme.len() > 1).then(|| scheme.to_ascii_lowercase())
+}
+
+/// Why a reference resolved against `base` (the folder it is relative to, `/`-terminated or
+/// empty for the package root) leaves the package, if it does: a `file:` URL, an absolute
+/// path (`/x`, `\\server\x`, `C:\x`), or `..` segments (also `%2e%2e`, also with `\`) that
+/// climb above the package root. Other URLs (`https:`, `//host/…`) are remote, not a way out.
+pub(crate) fn leaves(base: &str, href: &str) -> Option<&'static str> {
+    let href = href.trim();
+    match scheme(href).as_deref() {
+        Some("file") => return Some("a `file:` URL"),
+        Some(_) => return None,
+        None => {}
+    }
+    let bytes = href.as_bytes();
+    let drive = bytes.len() >= 2 && bytes[1] == b':' && bytes[0].is_ascii_alphabetic();
+    if drive || href.starts_with('\\') || (href.starts_with('/') && !href.starts_with("//")) {
+        return Some("an absolute path");
+    }
+    if href.starts_with("//") {
+        return None;
+    }
+    let end = href.find(['?', '#']).unwrap_or(href.len());
+    let mut depth = 0usize;
+    for part in format!("{base}{}", percent_decode(&href[..end])).split(['/', '\\']) {
+        match part {
+            "" | "." => {}
+            ".." if depth == 0 => return Some("`..` segments that climb out of the package"),
+            ".." => depth -= 1,
+            _ => depth += 1,
+        }
+    }
+    None
+}
+
 /// `%XX` sequences decoded (invalid ones kept as written).
 pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
@@ -116,5 +164,39 @@ mod tests {
         assert_eq!(package_path("c/", "../x.html").as_deref(), Some("x.html"));
         assert_eq!(package_path("", "../x.html"), None);
         assert_eq!(package_path("", "https://e.org/x"), None);
+    }
+
+    #[test]
+    fn references_that_leave_the_package_are_named() {
+        for (base, href) in [
+            ("", "/etc/passwd"),
+            ("", "\\\\server\\share\\x"),
+            ("", "C:\\Windows\\x"),
+            ("", "file:///etc/passwd"),
+            ("", " FILE:x"),
+            ("", "../x.html"),
+            ("a/", "../../x.html"),
+            ("", "a/../../x.html"),
+            ("", "%2e%2e/x.html"),
+            ("", "a\\..\\..\\x"),
+        ] {
+            assert!(leaves(base, href).is_some(), "{base}{href}");
+        }
+        for (base, href) in [
+            ("", "a/b.html"),
+            ("a/", "../b.html"),
+            ("", "a/../b.html?x=../../y"),
+            ("", "https://example.org/../x"),
+            ("", "//cdn.example.org/x.js"),
+            ("", "mailto:someone@example.org"),
+        ] {
+            assert_eq!(leaves(base, href), None, "{base}{href}");
+        }
+        assert_eq!(
+            scheme(" Java\tScript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme("C:\\x"), None);
+        assert_eq!(scheme("a/b:c"), None);
     }
 }

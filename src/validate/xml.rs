@@ -1,72 +1,22 @@
-//! Reading a manifest's bytes as text: BOMs and UTF-16 handled, other declared encodings
-//! noted; then the position-keeping tree ([`crate::xmltree`]), which refuses DTD processing.
+//! Reading a manifest's bytes through the shared hardened reader ([`crate::xmltree`]):
+//! encodings checked against the bytes, well-formedness, the position-keeping tree; no DTD is
+//! ever processed.
 
 use crate::xmltree::{self, Doc, XmlError};
 
-/// How the manifest's bytes were encoded.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Encoding {
-    /// UTF-8 without a byte order mark.
-    Utf8,
-    /// UTF-8 with a byte order mark (harmless; noted).
-    Utf8Bom,
-    /// UTF-16, little or big endian (decoded; positions then refer to the decoded text).
-    Utf16,
-    /// Not UTF-8 and no BOM: read lossily; `declared` is the XML declaration's `encoding`.
-    Other {
-        /// The declared encoding, if any.
-        declared: Option<String>,
-    },
-}
+pub(crate) use crate::xmltree::Read;
+pub use crate::xmltree::encoding::{Encoding, declared_encoding};
 
-/// Decodes a manifest's bytes into text.
+/// Decodes a manifest's bytes into text (lossy where they contradict their encoding; the
+/// reader reports that as an `XmlErrorKind::Encoding` error).
 pub fn decode(bytes: &[u8]) -> (String, Encoding) {
-    if let Some(rest) = bytes.strip_prefix(b"\xef\xbb\xbf")
-        && let Ok(text) = std::str::from_utf8(rest)
-    {
-        // Keep the BOM in the text so byte offsets match the file.
-        return (format!("\u{feff}{text}"), Encoding::Utf8Bom);
-    }
-    let utf16 = |le: bool| {
-        let units = bytes[2..].chunks_exact(2).map(|c| {
-            if le {
-                u16::from_le_bytes([c[0], c[1]])
-            } else {
-                u16::from_be_bytes([c[0], c[1]])
-            }
-        });
-        char::decode_utf16(units)
-            .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
-            .collect::<String>()
-    };
-    match bytes {
-        [0xff, 0xfe, ..] => return (utf16(true), Encoding::Utf16),
-        [0xfe, 0xff, ..] => return (utf16(false), Encoding::Utf16),
-        _ => {}
-    }
-    match std::str::from_utf8(bytes) {
-        Ok(text) => (text.to_string(), Encoding::Utf8),
-        Err(_) => {
-            let text = String::from_utf8_lossy(bytes).into_owned();
-            let declared = declared_encoding(&text);
-            (text, Encoding::Other { declared })
-        }
-    }
+    let decoded = xmltree::encoding::decode(bytes);
+    (decoded.text, decoded.encoding)
 }
 
-/// The `encoding` of the XML declaration, if any.
-pub fn declared_encoding(text: &str) -> Option<String> {
-    let decl = text.trim_start_matches('\u{feff}');
-    let decl = decl.strip_prefix("<?xml")?;
-    let decl = &decl[..decl.find("?>")?];
-    let at = decl.find("encoding")?;
-    let rest = decl[at + "encoding".len()..]
-        .trim_start()
-        .strip_prefix('=')?
-        .trim_start();
-    let quote = rest.chars().next()?;
-    let rest = &rest[1..];
-    Some(rest[..rest.find(quote)?].to_string())
+/// Reads a document's bytes: text, encoding and tree (or the first reason there is none).
+pub(crate) fn read(bytes: &[u8]) -> xmltree::Read {
+    xmltree::read(bytes)
 }
 
 /// Parses decoded text into a tree.
@@ -74,27 +24,29 @@ pub(crate) fn parse(text: &str) -> Result<Doc, XmlError> {
     xmltree::parse_doc(text)
 }
 
+/// Whether `bytes` are a well-formed document for the reader every package document goes
+/// through — encoding, well-formedness, depth, no dangling `&` and no undefined entity —
+/// and else the first reason, with its byte offset; the verdict the differential test
+/// compares with `xmllint --noout` (`tests/fixtures/validate/DIFFERENTIAL.md`).
+///
+/// # Errors
+///
+/// The first problem: `(byte offset, message)`.
+pub fn well_formed(bytes: &[u8]) -> Result<(), (usize, String)> {
+    let read = read(bytes);
+    let doc = read.doc.map_err(|e| (e.offset, e.message))?;
+    if let Some(&at) = doc.dangling_amps.first() {
+        return Err((at, "`&` does not start a reference".into()));
+    }
+    if let Some((name, range)) = doc.unknown_entities.first() {
+        return Err((range.start, format!("the entity `&{name};` is not defined")));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn boms_and_utf16_are_decoded() {
-        assert_eq!(decode(b"<a/>"), ("<a/>".into(), Encoding::Utf8));
-        assert_eq!(decode(b"\xef\xbb\xbf<a/>").1, Encoding::Utf8Bom);
-        let le: Vec<u8> = [0xff, 0xfe]
-            .into_iter()
-            .chain("<a/>".encode_utf16().flat_map(u16::to_le_bytes))
-            .collect();
-        assert_eq!(decode(&le), ("<a/>".into(), Encoding::Utf16));
-        let latin = b"<?xml version='1.0' encoding='ISO-8859-1'?><a>\xe9</a>";
-        assert_eq!(
-            decode(latin).1,
-            Encoding::Other {
-                declared: Some("ISO-8859-1".into())
-            }
-        );
-    }
 
     #[test]
     fn positions_survive_a_bom() {
@@ -103,5 +55,16 @@ mod tests {
         let b = &doc.root.children[0];
         assert_eq!(&text[b.span.clone()], "<b x=\"1\"/>");
         assert_eq!(&text[b.attr_span("x")], "x=\"1\"");
+    }
+
+    #[test]
+    fn the_verdict_covers_what_the_tree_tolerates() {
+        assert_eq!(well_formed(b"<a>x</a>"), Ok(()));
+        assert_eq!(well_formed(b"<a>x & y</a>").unwrap_err().0, 5);
+        assert_eq!(well_formed(b"<a b='x & y'/>").unwrap_err().0, 8);
+        assert_eq!(well_formed(b"<a>&nbsp;</a>").unwrap_err().0, 3);
+        assert_eq!(well_formed(b"<a t='&nbsp;'/>").unwrap_err().0, 6);
+        assert_eq!(well_formed(b"<a>\xe9</a>").unwrap_err().0, 3);
+        assert_eq!(well_formed(b"<a>&#1;</a>").unwrap_err().0, 3);
     }
 }

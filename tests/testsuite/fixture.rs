@@ -84,9 +84,14 @@ fn walk(root: &Path, dir: &Path, files: &mut BTreeMap<PathBuf, Vec<u8>>) {
         let entry = entry.unwrap();
         let path = entry.path();
         let rel = path.strip_prefix(root).unwrap().to_path_buf();
-        if entry.file_type().unwrap().is_dir() {
+        let kind = entry.file_type().unwrap();
+        if kind.is_dir() {
             files.insert(rel, Vec::new());
             walk(root, &path, files);
+        } else if kind.is_symlink() {
+            // A link is recorded by where it points, never followed.
+            let target = std::fs::read_link(&path).unwrap();
+            files.insert(rel, target.to_string_lossy().into_owned().into_bytes());
         } else {
             files.insert(rel, std::fs::read(&path).unwrap());
         }

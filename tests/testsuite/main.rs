@@ -10,6 +10,7 @@ mod cmi5;
 mod diff;
 mod fixture;
 mod gate;
+mod hostile_build;
 mod import;
 mod inspect;
 #[cfg(feature = "lti")]
@@ -17,6 +18,7 @@ mod lti;
 #[cfg(feature = "lti")]
 mod lti_admin;
 mod manifest;
+mod measure;
 mod package;
 #[cfg(feature = "preview")]
 mod preview;

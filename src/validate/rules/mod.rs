@@ -76,12 +76,20 @@ pub static RULES: &[&Rule] = &[
     &container::pkg010::RULE,
     &container::pkg011::RULE,
     &container::pkg012::RULE,
+    &container::pkg013::RULE,
+    &container::pkg014::RULE,
+    &container::pkg015::RULE,
+    &container::pkg016::RULE,
+    &container::pkg017::RULE,
     &xml::xml001::RULE,
     &xml::xml002::RULE,
     &xml::xml003::RULE,
     &xml::xml004::RULE,
     &xml::xml005::RULE,
     &xml::xml006::RULE,
+    &xml::xml007::RULE,
+    &xml::xml008::RULE,
+    &xml::xml009::RULE,
     &schema::xsd001::RULE,
     &schema::xsd002::RULE,
     &refs::ref001::RULE,
@@ -101,6 +109,8 @@ pub static RULES: &[&Rule] = &[
     &refs::ref015::RULE,
     &refs::ref016::RULE,
     &refs::ref017::RULE,
+    &refs::ref018::RULE,
+    &refs::ref019::RULE,
     &lms::lms001::RULE,
     &lms::lms002::RULE,
     &lms::lms003::RULE,
@@ -122,7 +132,30 @@ pub static RULES: &[&Rule] = &[
     &lms::lms019::RULE,
     &lms::lms020::RULE,
     &lms::lms021::RULE,
+    &lms::lms022::RULE,
 ];
+
+/// The most findings one rule reports about one document or package before it only counts
+/// the rest: a hostile document can repeat one mistake millions of times, and reporting each
+/// would cost more than the document.
+pub(crate) const MAX_REPEATS: usize = 20;
+
+/// Pushes the first [`MAX_REPEATS`] of `findings` and returns how many were left out (the
+/// caller reports that count as one more finding).
+pub(crate) fn push_first(
+    out: &mut Vec<Diagnostic>,
+    findings: impl IntoIterator<Item = Diagnostic>,
+) -> usize {
+    let mut left = 0;
+    for (i, d) in findings.into_iter().enumerate() {
+        if i < MAX_REPEATS {
+            out.push(d);
+        } else {
+            left += 1;
+        }
+    }
+    left
+}
 
 /// The rule with this code (case-insensitive).
 pub fn find(code: &str) -> Option<&'static Rule> {

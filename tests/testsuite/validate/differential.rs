@@ -10,6 +10,7 @@
 //! disagreement must have a documented reason (`tests/fixtures/validate/DIFFERENTIAL.md`),
 //! or the test fails. xmllint runs once per schema set, on every file of that set.
 
+use super::rng::Rng;
 use crate::fixture::fixtures;
 use lessonpack::build::{Options, Project, Target};
 use lessonpack::manifest::{CcVersion, Edition};
@@ -23,24 +24,6 @@ use std::path::{Path, PathBuf};
 const MUTATIONS: usize = 600;
 /// The generator's seed.
 const SEED: u64 = 0x5eed_1e55_0a9c_u64;
-
-/// A xorshift64* generator: std only, fixed seed, same cases on every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        let mut x = self.0;
-        x ^= x >> 12;
-        x ^= x << 25;
-        x ^= x >> 27;
-        self.0 = x;
-        x.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// A node of a manifest, kept as written (raw attribute values, raw text) so serialising an
 /// unmutated tree gives back an equivalent document.

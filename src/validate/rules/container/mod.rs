@@ -12,3 +12,8 @@ pub(crate) mod pkg009;
 pub(crate) mod pkg010;
 pub(crate) mod pkg011;
 pub(crate) mod pkg012;
+pub(crate) mod pkg013;
+pub(crate) mod pkg014;
+pub(crate) mod pkg015;
+pub(crate) mod pkg016;
+pub(crate) mod pkg017;

@@ -7,10 +7,10 @@ use crate::diagnostic::{Diagnostic, Severity};
 pub(crate) static RULE: Rule = Rule {
     code: "PKG008",
     name: "case-colliding-entries",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     lms: &[],
     summary: "two entries differ only in letter case",
-    doc: "What it checks: entry names that are equal when letter case is ignored (`Page.html`, `page.html`). Why it matters: extracted on a case-insensitive file system (Windows, macOS, many S3 front ends) one overwrites the other, so learners see different files on different servers. Reference: lms-import.md §A 2.",
+    doc: "What it checks: entry names that are equal when letter case is ignored (`Index.html`, `index.html`); the finding names both. Why it matters: many LMS servers store extracted packages case-insensitively (Windows and macOS file systems, SMB shares, S3 front ends and CDNs that lower-case keys), so one file silently overwrites the other — which one depends on extraction order — and learners see different pages on different servers; on a case-sensitive server the `href` that works on the author's machine may point at the other file. It is an error, not a warning: the package's content is not well defined. Reference: APPNOTE.TXT 4.4.17 (file names); lms-import.md §A 2.",
     check,
 };
 
@@ -25,7 +25,7 @@ fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
                     e.name
                 ))
                 .at(cx.entry_label(&e.name), 0..0)
-                .with_help("rename one of them"),
+                .with_help("rename one of them so that no two names differ only in letter case, and update the `href`s"),
             ),
             _ => {
                 seen.insert(folded, &e.name);

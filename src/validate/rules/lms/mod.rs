@@ -21,3 +21,4 @@ pub(crate) mod lms018;
 pub(crate) mod lms019;
 pub(crate) mod lms020;
 pub(crate) mod lms021;
+pub(crate) mod lms022;

@@ -17,3 +17,5 @@ pub(crate) mod ref014;
 pub(crate) mod ref015;
 pub(crate) mod ref016;
 pub(crate) mod ref017;
+pub(crate) mod ref018;
+pub(crate) mod ref019;

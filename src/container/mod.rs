@@ -7,11 +7,22 @@
 //! fingerprinted only on request, streamed through a fixed buffer). Only the entries a caller
 //! asks for are decompressed, each bounded by a size limit, a compression-ratio limit (zip
 //! bombs) and a budget for the whole package, whatever the headers claim. Nothing is ever
-//! written to disk and symbolic links in folders are not followed.
+//! written to disk and no symbolic link is followed: links are listed, marked and refused.
+//!
+//! Opening also finds what makes a package dangerous to extract or ambiguous to read
+//! ([`Hazard`]: links, local headers that disagree with the central directory, names that
+//! lie about their encoding, bombs by ratio, overlapping entries), from the zip's metadata
+//! alone (`layout`) or the folder's (`folder`).
+
+mod folder;
+pub mod hazard;
+mod layout;
 
 use crate::output::{Content, OutputFile};
 use crate::package::MARKER;
 use anyhow::Context as _;
+pub use hazard::{Hazard, Reach};
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -52,6 +63,30 @@ pub struct Entry {
     pub encrypted: bool,
     /// The stored name was not valid UTF-8 (it is shown lossily).
     pub bad_name: bool,
+    /// A symbolic link (zip: Unix mode `S_IFLNK`; folder: a link on disk): never read.
+    pub link: bool,
+}
+
+impl Entry {
+    /// A plain file entry: `size` bytes, stored (compressed size = size), no CRC yet.
+    pub(crate) fn file(name: String, size: u64) -> Entry {
+        Entry {
+            name,
+            size,
+            compressed_size: size,
+            crc32: 0,
+            is_dir: false,
+            encrypted: false,
+            bad_name: false,
+            link: false,
+        }
+    }
+
+    /// The same entry, marked as a symbolic link.
+    pub(crate) fn linked(mut self) -> Entry {
+        self.link = true;
+        self
+    }
 }
 
 /// Why an entry could not be read.
@@ -67,6 +102,8 @@ pub enum ReadError {
     Budget,
     /// Encrypted.
     Encrypted,
+    /// A symbolic link: not followed, not read.
+    Link,
     /// An I/O or zip error.
     Io(String),
 }
@@ -81,6 +118,7 @@ impl std::fmt::Display for ReadError {
             }
             ReadError::Budget => write!(f, "the package expands past {MAX_TOTAL} bytes"),
             ReadError::Encrypted => write!(f, "it is encrypted"),
+            ReadError::Link => write!(f, "it is a symbolic link, which is never followed"),
             ReadError::Io(e) => write!(f, "{e}"),
         }
     }
@@ -97,6 +135,8 @@ pub struct Container {
     pub entries: Vec<Entry>,
     /// The zip's central directory names a path twice.
     pub duplicate_names: bool,
+    /// What makes the package dangerous to extract or ambiguous to read, found on opening.
+    pub hazards: Vec<Hazard>,
     zip: Option<zip::ZipArchive<File>>,
     /// The files of an in-memory package, parallel to `entries`.
     memory: Option<Vec<Content>>,
@@ -127,34 +167,30 @@ impl Container {
             kind: ContainerKind::Folder,
             entries: Vec::new(),
             duplicate_names: false,
+            hazards: Vec::new(),
             zip: None,
             memory: None,
             spent: 0,
             index: std::sync::OnceLock::new(),
         };
         if meta.is_dir() {
-            container.entries = folder_entries(path, fingerprint)?;
+            (container.entries, container.hazards) = folder::entries(path, fingerprint)?;
             return Ok(container);
         }
         if let Some(name) = bare_name {
             container.kind = ContainerKind::File;
-            container.entries.push(Entry {
-                name: name.to_string(),
-                size: meta.len(),
-                compressed_size: meta.len(),
-                crc32: 0,
-                is_dir: false,
-                encrypted: false,
-                bad_name: false,
-            });
+            container
+                .entries
+                .push(Entry::file(name.to_string(), meta.len()));
             return Ok(container);
         }
         let file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
-        let archive = zip::ZipArchive::new(file).with_context(|| {
+        let mut archive = zip::ZipArchive::new(file).with_context(|| {
             format!("`{}` is neither a folder nor a zip archive", path.display())
         })?;
         container.kind = ContainerKind::Zip;
         container.duplicate_names = archive.has_duplicate_names();
+        let mut records = Vec::with_capacity(archive.len());
         for i in 0..archive.len() {
             let entry = archive
                 .by_index_data(i)
@@ -163,18 +199,70 @@ impl Container {
                 Ok(n) => (n.to_string(), false),
                 Err(_) => (String::from_utf8_lossy(entry.name_raw()).into_owned(), true),
             };
+            let record = layout::Record {
+                raw: entry.name_raw().to_vec(),
+                name: name.clone(),
+                flags: entry.flags().as_u16(),
+                external: entry.external_attributes(),
+                header_start: entry.header_start(),
+                central_start: entry.central_header_start(),
+                size: entry.size(),
+                compressed: entry.compressed_size(),
+            };
             container.entries.push(Entry {
                 name,
                 size: entry.size(),
                 compressed_size: entry.compressed_size(),
                 crc32: entry.crc32(),
-                is_dir: entry.is_dir(),
+                is_dir: entry.is_dir() && !record.is_link(),
                 encrypted: entry.encrypted(),
                 bad_name,
+                link: record.is_link(),
             });
+            records.push(record);
         }
+        let targets = link_targets(&mut archive, &container.entries);
+        let file = File::open(path).with_context(|| format!("cannot open `{}`", path.display()))?;
+        container.hazards = layout::check(file, &records, &targets);
         container.zip = Some(archive);
         Ok(container)
+    }
+
+    /// Refuses a package with hazards, naming them (for `diff` and `inspect`, which show a
+    /// package rather than judge it: what they would show is not what an LMS extracts).
+    ///
+    /// # Errors
+    ///
+    /// When there is any hazard.
+    pub fn refuse_hazards(&self) -> anyhow::Result<()> {
+        let Some(first) = self.hazards.first() else {
+            return Ok(());
+        };
+        // One of each kind first: the error says every different thing that is wrong.
+        let mut kinds = Vec::new();
+        let mut shown: Vec<&Hazard> = vec![first];
+        kinds.push(std::mem::discriminant(first));
+        for h in &self.hazards {
+            if !kinds.contains(&std::mem::discriminant(h)) {
+                kinds.push(std::mem::discriminant(h));
+                shown.push(h);
+            }
+        }
+        let mut text = format!("`{}` is unsafe to read: {first}", self.path.display());
+        for h in &shown[1..] {
+            text.push_str(&format!("\n  also: {h}"));
+        }
+        if self.hazards.len() > shown.len() {
+            text.push_str(&format!(
+                "\n  and {} more like these",
+                self.hazards.len() - shown.len()
+            ));
+        }
+        text.push_str(&format!(
+            "\n  run `lessonpack validate {}` for every finding",
+            self.path.display()
+        ));
+        Err(anyhow::anyhow!(text))
     }
 
     /// A package that is not written yet: `files` as a build lists them, read like a folder
@@ -188,15 +276,7 @@ impl Container {
                 Content::Bytes(b) => b.len() as u64,
                 Content::File(p) => std::fs::metadata(p).map_or(0, |m| m.len()),
             };
-            entries.push(Entry {
-                name: f.path.clone(),
-                size,
-                compressed_size: size,
-                crc32: 0,
-                is_dir: false,
-                encrypted: false,
-                bad_name: false,
-            });
+            entries.push(Entry::file(f.path.clone(), size));
             memory.push(f.content.clone());
         }
         let mut names: Vec<&str> = entries.iter().map(|e| e.name.as_str()).collect();
@@ -207,6 +287,7 @@ impl Container {
             kind: ContainerKind::Folder,
             entries,
             duplicate_names,
+            hazards: Vec::new(),
             zip: None,
             memory: Some(memory),
             spent: 0,
@@ -252,6 +333,9 @@ impl Container {
         if entry.encrypted {
             return Err(ReadError::Encrypted);
         }
+        if entry.link {
+            return Err(ReadError::Link);
+        }
         // A bomb is a bomb whatever the caller's limit: the ratio is judged first.
         let ratio = entry.size / entry.compressed_size.max(1);
         if entry.size > RATIO_FLOOR && ratio > MAX_RATIO {
@@ -281,7 +365,7 @@ impl Container {
                 bounded(File::open(&self.path).map_err(io)?, limit).map_err(io)?
             }
             (None, None, _) => {
-                bounded(File::open(self.path.join(name)).map_err(io)?, limit).map_err(io)?
+                bounded(folder::open(&self.path, name).map_err(io)?, limit).map_err(io)?
             }
         };
         let len = bytes.len() as u64;
@@ -310,76 +394,23 @@ fn bounded(reader: impl Read, limit: u64) -> std::io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// Every regular file under `root`, sorted (symbolic links are not followed; lessonpack's
-/// folder marker is left out), with sizes and, when asked, streamed CRC-32s.
-fn folder_entries(root: &Path, fingerprint: bool) -> anyhow::Result<Vec<Entry>> {
-    let mut files = Vec::new();
-    let mut pending = vec![root.to_path_buf()];
-    let mut buf = vec![0u8; 64 * 1024];
-    while let Some(dir) = pending.pop() {
-        let entries =
-            std::fs::read_dir(&dir).with_context(|| format!("cannot read `{}`", dir.display()))?;
-        for entry in entries {
-            let entry = entry.with_context(|| format!("cannot read `{}`", dir.display()))?;
-            let path = entry.path();
-            let kind = entry
-                .file_type()
-                .with_context(|| format!("cannot read `{}`", path.display()))?;
-            if kind.is_dir() {
-                pending.push(path);
-                continue;
-            }
-            if !kind.is_file() {
-                continue;
-            }
-            let rel = path.strip_prefix(root).unwrap_or(&path);
-            let rel = rel
-                .components()
-                .map(|c| c.as_os_str().to_string_lossy())
-                .collect::<Vec<_>>()
-                .join("/");
-            if rel == MARKER {
-                continue;
-            }
-            let (size, crc32) = if fingerprint {
-                crc(&path, &mut buf).with_context(|| format!("cannot read `{}`", path.display()))?
-            } else {
-                let meta = entry
-                    .metadata()
-                    .with_context(|| format!("cannot read `{}`", path.display()))?;
-                (meta.len(), 0)
-            };
-            files.push(Entry {
-                name: rel,
-                size,
-                compressed_size: size,
-                crc32,
-                is_dir: false,
-                encrypted: false,
-                bad_name: false,
-            });
-        }
+/// What each link entry of a zip points at: its data, at most [`hazard::MAX_LINK_TARGET`]
+/// bytes, read only to show it (a link is never followed; an encrypted one is not read).
+fn link_targets(
+    archive: &mut zip::ZipArchive<File>,
+    entries: &[Entry],
+) -> BTreeMap<usize, Option<String>> {
+    let mut out = BTreeMap::new();
+    for (i, e) in entries.iter().enumerate().filter(|(_, e)| e.link) {
+        let target = (!e.encrypted)
+            .then(|| archive.by_index(i).ok())
+            .flatten()
+            .and_then(|f| bounded(f, hazard::MAX_LINK_TARGET).ok())
+            .filter(|b| b.len() as u64 <= hazard::MAX_LINK_TARGET)
+            .map(|b| String::from_utf8_lossy(&b).into_owned());
+        out.insert(i, target);
     }
-    files.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(files)
-}
-
-/// Size and CRC-32 of a file, streamed through `buf`.
-fn crc(path: &Path, buf: &mut [u8]) -> std::io::Result<(u64, u32)> {
-    let mut file = File::open(path)?;
-    let mut hasher = crc32fast::Hasher::new();
-    let mut size = 0u64;
-    loop {
-        let n = match file.read(buf) {
-            Ok(0) => break,
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(e),
-        };
-        hasher.update(&buf[..n]);
-        size += n as u64;
-    }
-    Ok((size, hasher.finalize()))
+    out
 }
 
 #[cfg(test)]
