@@ -33,14 +33,23 @@ pub use lms::{Lms, Outcome, Record, Route, Status, Verdict};
 pub use model::Package;
 pub use read::open;
 
-/// The AUs of a `cmi5.xml` text, blocks flattened, in document order (the preview launches
-/// them as an LMS does); `Err` says why the text is no cmi5 course structure.
+/// The course id and the AUs of a `cmi5.xml` text, blocks flattened, in document order (the
+/// preview launches them as an LMS does); `Err` says why the text is no cmi5 course structure.
 #[cfg(feature = "preview")]
-pub(crate) fn cmi5_aus(xml: &str) -> Result<Vec<model::Item>, String> {
+pub(crate) fn cmi5_aus(xml: &str) -> Result<(String, Vec<model::Item>), String> {
     let root = tree::parse(xml)?;
     let parsed = parse::cmi5(&root)?;
+    let course = parsed
+        .items
+        .iter()
+        .find(|i| i.kind == model::ItemKind::Course)
+        .map(|i| i.identifier.clone())
+        .unwrap_or_default();
     let aus = parsed.items.into_iter();
-    Ok(aus.filter(|i| i.kind == model::ItemKind::Au).collect())
+    Ok((
+        course,
+        aus.filter(|i| i.kind == model::ItemKind::Au).collect(),
+    ))
 }
 
 use model::{Container, FileInfo, Format, ItemKind};

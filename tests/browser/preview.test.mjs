@@ -253,6 +253,31 @@ test("cmi5: the panel shows the statements of each session and the state documen
   await context.close();
 });
 
+// The Open edX profile for cmi5: the course id as every lesson's activityId (one state
+// document for all lessons), the lesson's state under its own key in it, and the block's
+// gradebook, which counts only passed/failed.
+test("cmi5 with the Open edX profile: the course id as activityId, one state document, its gradebook", async () => {
+  const { context, page, problems } = await openPreview();
+  await page.selectOption("#target", "cmi5");
+  await page.waitForFunction(() => window.preview.cmi5() !== null, null, { timeout: 30000 });
+  await page.selectOption("#profile", "openedx");
+  await page.waitForFunction(() => (window.preview.cmi5() || {}).profile === "openedx", null, { timeout: 20000 });
+  const launch = await page.evaluate(() => window.preview.cmi5());
+  assert.equal(launch.activityId, "urn:lessonpack:digital-leadership-china");
+  assert.match(await page.textContent("#profile-note"), /Open edX's cmi5 block/);
+  await waitStatement(page, "initialized", launch.session);
+  await waitShown(page, "Open edX gradebook", /^unknown: 0\/1 points/);
+  const frame = lessonFrame(page);
+  await frame.fill("#lp-response", "Seen from Hangzhou.");
+  await frame.click("#lp-response-form button[type=submit]");
+  await waitStatement(page, "answered", launch.session);
+  await waitShown(page, "state suspendData", /"lessons":\{"urn:lessonpack:digital-leadership-china:international-perspective":\{.*Seen from Hangzhou/);
+  const mine = (await statements(page)).filter((e) => e.session === launch.session);
+  assert.ok(!mine.some((e) => e.verb === "launched"), "Open edX records no launched statement");
+  assert.deepEqual(problems, []);
+  await context.close();
+});
+
 test("stopping the preview removes its build folder", async () => {
   const exited = new Promise((resolve) => child.on("exit", resolve));
   child.kill("SIGTERM");

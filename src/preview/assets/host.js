@@ -176,14 +176,15 @@
   function launchCmi5(lesson, what, reset) {
     var step = reset ? post("/api/cmi5/reset", null) : Promise.resolve();
     return step.then(function () {
-      return post("/api/cmi5/launch", { au: lesson.key });
+      return post("/api/cmi5/launch", { au: lesson.key, profile: $("profile").value });
     }).then(function (r) {
       if (!r.ok) return r.text().then(function (t) { throw new Error(t.trim()); });
       return r.json();
     }).then(function (info) {
       cmi5 = info;
       note(what + ", session " + info.session + ", registration " + info.registration +
-        ", launchMode " + info.launchMode + ", moveOn " + info.moveOn + ")");
+        ", launchMode " + info.launchMode + ", moveOn " + info.moveOn +
+        (info.profile === "openedx" ? ", as Open edX's cmi5 block" : "") + ")");
       frame.src = info.url;
       return pull();
     });
@@ -421,12 +422,23 @@
 
   /* ---------- controls and live reload ---------- */
 
-  function showProfile() {
-    $("profile-note").textContent = state && state.runtime === "cmi5" ?
-      "cmi5: this preview is the LMS and the LRS. Each launch is a session of one registration " +
+  // cmi5 has two LMSs here: the spec's, and Open edX's cmi5 block (Moodle has no cmi5 of its own).
+  var CMI5_NOTES = {
+    spec: "cmi5: this preview is the LMS and the LRS. Each launch is a session of one registration " +
       "(launchMode Normal, moveOn from cmi5.xml) with a fetch URL that hands out its token once; " +
-      "the log checks each statement against the cmi5 rules. Reset attempt starts a new registration." :
-      LMS.PROFILES[$("profile").value].note;
+      "the log checks each statement against the cmi5 rules. Reset attempt starts a new registration.",
+    openedx: "cmi5 as Open edX's cmi5 block does it: every lesson gets the course id as activityId and " +
+      "so one state document for all lessons; no launched statement; the same token on every fetch; " +
+      "only PUT statements and the suspendData document are kept, any other write is answered 200 and " +
+      "dropped; the gradebook counts only passed and failed (a lesson that sends only completed shows 0/1)."
+  };
+
+  function showProfile() {
+    var profile = $("profile").value;
+    $("profile-note").textContent = state && state.runtime === "cmi5" ?
+      CMI5_NOTES[profile === "openedx" ? "openedx" : "spec"] +
+        (/^moodle/.test(profile) ? " Moodle has no cmi5 of its own: the spec's LMS plays it." : "") :
+      LMS.PROFILES[profile].note;
   }
 
   // Headings and controls that differ between SCORM and cmi5.
@@ -435,7 +447,7 @@
     $("data-title").textContent = xapi ? "xAPI data" : "CMI data";
     $("log-title").textContent = xapi ? "Statements and LRS requests" : "API calls";
     $("queries-label").textContent = xapi ? "show reads (GET)" : "show error queries";
-    $("profile").disabled = state.runtime !== "scorm12" && state.runtime !== "scorm2004";
+    $("profile").disabled = state.runtime === "none";
     showProfile();
   }
 

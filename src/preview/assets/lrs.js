@@ -12,7 +12,8 @@
  *                  arrives; the LMS's own "launched" record tells the session's launch mode
  *                  and masteryScore)
  *   describe(record) -> { className, parts: [[className, text], …] } for the log
- *   rows(panel)      -> [[name, value], …] for the data view: registration, session, the
+ *   rows(panel)      -> [[name, value], …] for the data view (with the Open edX profile, its
+ *                       gradebook): registration, session, the
  *                       state documents
  */
 (function () {
@@ -176,6 +177,7 @@
       out.push(["actor", JSON.stringify(s.actor)]);
     }
     out.push(["statements stored", String(panel.statements)]);
+    if (panel.gradebook) out.push(["Open edX gradebook", panel.gradebook.text]);
     (panel.state || []).forEach(function (doc) {
       var name = "state " + doc.stateId + (s && doc.activityId !== s.activityId ? " (" + doc.activityId + ")" : "");
       out.push([name, short(doc.document, 2000)]);

@@ -27,6 +27,32 @@ pub(crate) struct Au {
     pub(crate) mastery_score: Option<String>,
     /// `<launchParameters>`, when given.
     pub(crate) launch_parameters: Option<String>,
+    /// The course's id (`<course id>`), which Open edX passes as every AU's `activityId`.
+    pub(crate) course: String,
+}
+
+/// Whose cmi5 LMS the preview plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(crate) enum Profile {
+    /// What cmi5 says an LMS does.
+    #[default]
+    Spec,
+    /// Open edX's cmi5 XBlock (openedx-cmi5-xblock 0.1.3, its `lrs_auth_endpoint` and
+    /// `lrs_endpoint` handlers): the course id as every AU's `activityId` (so one state
+    /// document for all of them), no `launched` statement, the same token on every fetch,
+    /// only `PUT ?statementId=` statements kept, any other write answered 200 and dropped,
+    /// and a gradebook that counts only `passed`/`failed`.
+    OpenEdx,
+}
+
+impl Profile {
+    /// The profile the host page names (`openedx`), else the spec's.
+    pub(crate) fn named(name: Option<&str>) -> Profile {
+        match name {
+            Some("openedx") => Profile::OpenEdx,
+            _ => Profile::Spec,
+        }
+    }
 }
 
 /// The AUs of the `cmi5.xml` in `root`, in course order; `Err` says what is wrong.
@@ -34,7 +60,7 @@ pub(crate) fn read_aus(root: &Path) -> Result<Vec<Au>, String> {
     let path = root.join(crate::manifest::cmi5::COURSE_STRUCTURE_PATH);
     let text = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read the package's cmi5.xml: {e}"))?;
-    let items =
+    let (course, items) =
         crate::diff::cmi5_aus(&text).map_err(|e| format!("cmi5.xml cannot be launched: {e}"))?;
     Ok(items
         .into_iter()
@@ -54,6 +80,7 @@ pub(crate) fn read_aus(root: &Path) -> Result<Vec<Au>, String> {
                 launch_parameters: setting("launchParameters"),
                 id: item.identifier,
                 title: item.title,
+                course: course.clone(),
             }
         })
         .collect())
@@ -80,12 +107,23 @@ pub(crate) struct Session {
     pub(crate) session_id: String,
     /// The learner.
     pub(crate) actor: Value,
+    /// Whose LMS made the launch.
+    pub(crate) profile: Profile,
 }
 
 impl Session {
     /// The context template every statement of the session carries (§10): the publisher id
     /// grouping (§9.6.2.3) and the session id (§9.6.3.1).
     pub(crate) fn context_template(&self) -> Value {
+        if self.profile == Profile::OpenEdx {
+            // Open edX's `get_launch_state_data`: the registration and the course as parent.
+            return json!({
+                "registration": self.registration,
+                "contextActivities": {
+                    "parent": [{ "objectType": "Activity", "id": self.activity_id }]
+                }
+            });
+        }
         json!({
             "contextActivities": {
                 "grouping": [{ "objectType": "Activity", "id": self.publisher_id }]
@@ -97,6 +135,13 @@ impl Session {
     /// The `LMS.LaunchData` state document (§10): always `Normal`, so the AU records
     /// completion, and `returnURL` the preview's page saying the session ended.
     pub(crate) fn launch_data(&self, au: &Au, origin: &str) -> Value {
+        if self.profile == Profile::OpenEdx {
+            return json!({
+                "contextTemplate": self.context_template(),
+                "launchMode": "Normal",
+                "launchParameters": "",
+            });
+        }
         let mut data = json!({
             "contextTemplate": self.context_template(),
             "launchMode": "Normal",
@@ -193,6 +238,7 @@ mod tests {
             publisher_id: au().id,
             session_id: mint::uuid(),
             actor: actor(9),
+            profile: Profile::Spec,
         }
     }
 

@@ -19,7 +19,7 @@ pub(crate) mod routes;
 mod tests;
 mod xapi;
 
-pub(crate) use launch::{Au, read_aus};
+pub(crate) use launch::{Au, Profile, read_aus};
 
 use super::query;
 
@@ -101,21 +101,25 @@ impl Lrs {
         );
     }
 
-    /// Launches `au` as an LMS does: a new session of the registration, its `LMS.LaunchData`
-    /// and `launched` statement; answers what the host page needs (the launch URL, relative
-    /// to `origin`, the address the page was reached at).
-    pub(crate) fn launch(&mut self, au: &Au, origin: &str) -> Value {
-        let activity_id = self
-            .activities
-            .entry(au.id.clone())
-            .or_insert_with(|| {
-                format!(
-                    "http://127.0.0.1:{}/cmi5/activities/{}",
-                    self.port,
-                    mint::uuid()
-                )
-            })
-            .clone();
+    /// Launches `au` as the LMS of `profile` does: a new session of the registration, its
+    /// `LMS.LaunchData` and (the spec's LMS) `launched` statement; answers what the host page
+    /// needs (the launch URL, relative to `origin`, the address the page was reached at).
+    pub(crate) fn launch(&mut self, au: &Au, origin: &str, profile: Profile) -> Value {
+        let activity_id = match profile {
+            // Open edX: the course id for every AU, so one state document for all of them.
+            Profile::OpenEdx => au.course.clone(),
+            Profile::Spec => self
+                .activities
+                .entry(au.id.clone())
+                .or_insert_with(|| {
+                    format!(
+                        "http://127.0.0.1:{}/cmi5/activities/{}",
+                        self.port,
+                        mint::uuid()
+                    )
+                })
+                .clone(),
+        };
         let session = Session {
             number: u32::try_from(self.sessions.len() + 1).unwrap_or(u32::MAX),
             fetch_key: mint::secret(),
@@ -126,6 +130,7 @@ impl Lrs {
             publisher_id: au.id.clone(),
             session_id: mint::uuid(),
             actor: launch::actor(self.port),
+            profile,
         };
         let separator = if au.url.contains('?') { '&' } else { '?' };
         let url = format!(
@@ -157,15 +162,28 @@ impl Lrs {
             "sessionId": session.session_id,
             "launchMode": "Normal",
             "moveOn": au.move_on,
+            "profile": match profile { Profile::OpenEdx => "openedx", Profile::Spec => "spec" },
         });
         let number = session.number;
         self.sessions.push(session);
-        self.store(launched.clone());
-        self.record(json!({
-            "session": number, "lms": true, "method": "LMS", "resource": "launched",
-            "status": 200, "statement": launched,
-            "text": format!("LMS.LaunchData written for {}; launch URL issued", au.id),
-        }));
+        if profile == Profile::OpenEdx {
+            self.note(
+                Some(number),
+                format!(
+                    "Open edX's cmi5 block launched {} with the course id `{}` as activityId \
+                     (every lesson of the package gets it, and shares one state document) and \
+                     records no launched statement.",
+                    au.id, au.course
+                ),
+            );
+        } else {
+            self.store(launched.clone());
+            self.record(json!({
+                "session": number, "lms": true, "method": "LMS", "resource": "launched",
+                "status": 200, "statement": launched,
+                "text": format!("LMS.LaunchData written for {}; launch URL issued", au.id),
+            }));
+        }
         answer
     }
 
@@ -179,7 +197,8 @@ impl Lrs {
         };
         session.fetches += 1;
         let (number, fetches, token) = (session.number, session.fetches, session.token.clone());
-        if fetches > 1 {
+        // Open edX's `lrs_auth_endpoint` hands out the same token every time.
+        if fetches > 1 && session.profile != Profile::OpenEdx {
             self.record(json!({
                 "session": number, "method": "POST", "resource": "fetch", "status": 200,
                 "failed": true,
@@ -218,6 +237,11 @@ impl Lrs {
                 "publisherId": s.publisher_id, "sessionId": s.session_id, "actor": s.actor,
             })
         });
+        let gradebook = self
+            .sessions
+            .last()
+            .filter(|s| s.profile == Profile::OpenEdx)
+            .map(|s| self.open_edx_grade(&s.actor, &s.activity_id));
         json!({
             "last": self.next_record,
             "registration": self.registration,
@@ -225,7 +249,41 @@ impl Lrs {
             "statements": self.statements.len(),
             "records": records,
             "state": state,
+            "gradebook": gradebook,
         })
+    }
+
+    /// What Open edX's gradebook shows for `actor` (the block's `get_grade`, weight 1): the
+    /// last `passed`/`failed` decides (a `failed` after a pass is ignored); `passed` counts
+    /// its `score.scaled`, or the whole weight without a score; `completed` completes the
+    /// unit but grades nothing.
+    fn open_edx_grade(&self, actor: &Value, course: &str) -> Value {
+        let (mut status, mut grade, mut completion) = ("unknown", None, 0.0);
+        let block = |s: &&Value| &s["actor"] == actor && s["object"]["id"] == course;
+        for s in self.statements.iter().filter(block) {
+            match s["verb"]["display"]["en"].as_str() {
+                Some("passed") => {
+                    status = "passed";
+                    grade = Some(s["result"]["score"]["scaled"].as_f64().unwrap_or(1.0));
+                }
+                Some("failed") if status != "passed" && status != "completed" => {
+                    status = "failed";
+                    grade = Some(0.0);
+                }
+                Some("completed") => {
+                    if status != "passed" {
+                        status = "completed";
+                    }
+                    completion = 1.0;
+                }
+                _ => {}
+            }
+        }
+        let text = match grade {
+            Some(g) => format!("{status}: {g}/1 points, completion {completion}"),
+            None => format!("{status}: 0/1 points (no passed or failed), completion {completion}"),
+        };
+        json!({ "status": status, "grade": grade.unwrap_or(0.0), "max": 1, "completion": completion, "text": text })
     }
 
     /// Stores a statement (with its `stored` time), keeping arrival order.

@@ -23,10 +23,13 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/xapi/{*resource}", any(xapi))
 }
 
-/// The body of `POST /api/cmi5/launch`: the AU's id (`<au id>` in `cmi5.xml`).
+/// The body of `POST /api/cmi5/launch`: the AU's id (`<au id>` in `cmi5.xml`) and the LMS
+/// profile (`openedx`; anything else, or none, is the spec's LMS).
 #[derive(serde::Deserialize)]
 struct LaunchAu {
     au: String,
+    #[serde(default)]
+    profile: Option<String>,
 }
 
 /// Launches an AU of the built `cmi5.xml`: answers the launch URL and the session.
@@ -56,7 +59,8 @@ async fn launch(
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
         .unwrap_or_default();
-    let answer = shared.lrs().launch(au, &format!("http://{host}"));
+    let profile = super::Profile::named(wanted.profile.as_deref());
+    let answer = shared.lrs().launch(au, &format!("http://{host}"), profile);
     axum::Json(answer).into_response()
 }
 

@@ -1,7 +1,7 @@
 //! The LMS and LRS without HTTP: launches, the one-time fetch, token checks, documents.
 
 use super::xapi::Request;
-use super::{Au, Lrs, query};
+use super::{Au, Lrs, Profile, query};
 use serde_json::{Value, json};
 
 pub(super) fn au() -> Au {
@@ -12,12 +12,13 @@ pub(super) fn au() -> Au {
         move_on: "Completed".into(),
         mastery_score: None,
         launch_parameters: None,
+        course: "urn:lessonpack:m".into(),
     }
 }
 
 /// A launch whose token was fetched: (the launch's answer, the token, its parameters).
 fn launched(lrs: &mut Lrs) -> (Value, String, Vec<(String, String)>) {
-    let answer = lrs.launch(&au(), "http://127.0.0.1:9");
+    let answer = lrs.launch(&au(), "http://127.0.0.1:9", Profile::Spec);
     let url = answer["url"].as_str().unwrap();
     let params = query::decode(url.split_once('?').unwrap().1).unwrap();
     let fetch = &params[1].1;
@@ -160,4 +161,117 @@ fn a_passed_statement_is_stored_and_shown_with_its_score() {
     assert_eq!(record["failed"], false);
     assert_eq!(record["statement"]["result"]["score"]["scaled"], 1);
     assert_eq!(panel["statements"], 2, "launched and passed");
+}
+
+#[test]
+fn the_open_edx_profile_behaves_as_its_cmi5_block() {
+    let (notify, _) = tokio::sync::broadcast::channel(16);
+    let mut lrs = Lrs::new(9, notify);
+    let second_au = Au {
+        id: "urn:lessonpack:m:l2".into(),
+        url: "lessons/l2/index.html".into(),
+        ..au()
+    };
+    // Launches one lesson, fetches twice: the same token both times.
+    let launch = |lrs: &mut Lrs, au: &Au| {
+        let answer = lrs.launch(au, "http://127.0.0.1:9", Profile::OpenEdx);
+        let url = answer["url"].as_str().unwrap().to_string();
+        let params = query::decode(url.split_once('?').unwrap().1).unwrap();
+        let key = params[1].1.rsplit('/').next().unwrap().to_string();
+        let token = lrs.fetch(&key)["auth-token"].as_str().unwrap().to_string();
+        assert_eq!(
+            lrs.fetch(&key)["auth-token"],
+            token.as_str(),
+            "the same token again"
+        );
+        (answer, token, params)
+    };
+    let (first, token1, params1) = launch(&mut lrs, &au());
+    let (second, token2, params2) = launch(&mut lrs, &second_au);
+    // The course id for every lesson; no launched statement.
+    assert_eq!(first["activityId"], "urn:lessonpack:m");
+    assert_eq!(second["activityId"], "urn:lessonpack:m");
+    assert_eq!(lrs.panel(0)["statements"], 0);
+
+    // One suspendData document for both lessons: {} before any, then what either wrote.
+    let suspend1 = state_query(&params1, "suspendData");
+    let suspend2 = state_query(&params2, "suspendData");
+    let empty = lrs.xapi(&request("GET", "activities/state", &suspend1, &token1, ""));
+    assert_eq!(
+        (empty.status, empty.body.as_slice()),
+        (200, b"{}".as_slice())
+    );
+    let put = request(
+        "PUT",
+        "activities/state",
+        &suspend1,
+        &token1,
+        r#"{"lesson":1}"#,
+    );
+    assert_eq!(lrs.xapi(&put).status, 204);
+    let read = lrs.xapi(&request("GET", "activities/state", &suspend2, &token2, ""));
+    assert_eq!(read.body, br#"{"lesson":1}"#);
+    // A POST merge is answered 200 and dropped.
+    let post = request(
+        "POST",
+        "activities/state",
+        &suspend2,
+        &token2,
+        r#"{"lesson":2}"#,
+    );
+    assert_eq!(lrs.xapi(&post).status, 200);
+    let read = lrs.xapi(&request("GET", "activities/state", &suspend1, &token1, ""));
+    assert_eq!(read.body, br#"{"lesson":1}"#);
+
+    // Statements: POST dropped; a passed without result fails; completed grades nothing;
+    // passed with score.scaled 1 grades 1/1.
+    let actor = serde_json::from_str::<Value>(&params2[2].1).unwrap();
+    let statement = |verb: &str, result: Option<Value>| {
+        let mut s = json!({
+            "id": super::mint::uuid(), "actor": actor,
+            "verb": { "id": format!("http://adlnet.gov/expapi/verbs/{verb}"), "display": { "en": verb } },
+            "object": { "objectType": "Activity", "id": "urn:lessonpack:m" },
+        });
+        if let Some(result) = result {
+            s["result"] = result;
+        }
+        s
+    };
+    let send = |lrs: &mut Lrs, s: &Value| {
+        let id = s["id"].as_str().unwrap();
+        let put = request(
+            "PUT",
+            "statements",
+            &format!("statementId={id}"),
+            &token2,
+            &s.to_string(),
+        );
+        lrs.xapi(&put).status
+    };
+    assert_eq!(send(&mut lrs, &statement("passed", None)), 500);
+    let completed = statement("completed", Some(json!({ "completion": true })));
+    assert_eq!(send(&mut lrs, &completed), 204);
+    let book = |lrs: &Lrs| lrs.panel(0)["gradebook"].clone();
+    assert_eq!(book(&lrs)["grade"], 0.0, "completed alone: 0/1");
+    assert_eq!(book(&lrs)["completion"], 1.0);
+    let passed = statement(
+        "passed",
+        Some(json!({ "success": true, "score": { "scaled": 1 } })),
+    );
+    assert_eq!(send(&mut lrs, &passed), 204);
+    assert_eq!(book(&lrs)["grade"], 1.0);
+    let posted = request(
+        "POST",
+        "statements",
+        "",
+        &token2,
+        &statement("failed", Some(json!({}))).to_string(),
+    );
+    assert_eq!(lrs.xapi(&posted).status, 200);
+    assert_eq!(
+        lrs.panel(0)["statements"],
+        2,
+        "the POSTed statement was dropped"
+    );
+    assert_eq!(book(&lrs)["grade"], 1.0);
 }

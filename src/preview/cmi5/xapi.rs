@@ -4,7 +4,7 @@
 //! a token a fetch URL handed out, and `X-Experience-API-Version: 1.0.x`; each one answered
 //! becomes a record for the panel.
 
-use super::{Document, Lrs, agent_key, mint, query};
+use super::{Document, Lrs, Profile, agent_key, mint, query};
 use serde_json::{Value, json};
 
 /// One request to `/xapi/…`, as the HTTP side read it.
@@ -127,6 +127,13 @@ impl Lrs {
             self.log(Some(number), what, 400, Said::failed(text));
             return Reply::error(400, text);
         };
+        if self.sessions[session].profile == Profile::OpenEdx
+            && let Some(answer) = open_edx_refusal(request, &params)
+        {
+            let (reply, said) = answer;
+            self.log(Some(number), what, reply.status, said);
+            return reply;
+        }
         let (reply, said) = match request.resource.as_str() {
             "statements" => self.statements(session, request, &params),
             "activities/state" => self.state_resource(session, request, &params),
@@ -291,6 +298,7 @@ impl Lrs {
             .unwrap_or_default()
             .to_string();
         let s = &self.sessions[session];
+        let open_edx = s.profile == Profile::OpenEdx;
         let mut warning = String::new();
         if activity != s.activity_id || registration != s.registration {
             warning = " (another activity or registration than the launch's)".into();
@@ -318,6 +326,13 @@ impl Lrs {
                         Said::text(text),
                     )
                 }
+                // Open edX answers a document it does not have with an empty one.
+                None if open_edx => (
+                    Reply::json(200, &json!({})),
+                    Said::text(format!(
+                        "stateId={id}: none yet, answered {{}} as Open edX does"
+                    )),
+                ),
                 None => (
                     Reply::error(404, "no such document"),
                     Said::text(format!("stateId={id}: none yet{warning}")),
@@ -476,4 +491,41 @@ fn merge(old: Option<&Document>, new: &Document) -> Result<Document, &'static st
         content_type: "application/json".into(),
         body: Value::Object(merged).to_string().into_bytes(),
     })
+}
+
+/// What Open edX's `lrs_endpoint` does differently, before the spec's handling: it keeps only
+/// `PUT ?statementId=` statements and the `suspendData` document (PUT), answers any other
+/// write 200 and drops it, answers a missing `suspendData` with `{}`, and fails (500) on a
+/// statement without `verb.display.en` or on a `passed`/`failed` without `result`.
+fn open_edx_refusal(request: &Request, params: &Params) -> Option<(Reply, Said)> {
+    let method = request.method.as_str();
+    let state_id = param(params, "stateId");
+    let dropped = |text: &str| {
+        let text = format!("answered 200 and dropped by Open edX: {text}");
+        Some((
+            Reply::json(200, &json!({ "success": true })),
+            Said::failed(text),
+        ))
+    };
+    match (request.resource.as_str(), method) {
+        ("statements", "POST") => dropped("it records only PUT ?statementId= statements"),
+        ("statements", "PUT") => {
+            let statement: Value = serde_json::from_slice(&request.body).ok()?;
+            let display = statement["verb"]["display"]["en"].as_str();
+            let fails = match display {
+                None => Some("a statement without verb.display.en makes its handler fail"),
+                Some("passed" | "failed") if statement.get("result").is_none() => {
+                    Some("a passed or failed without result makes its handler fail")
+                }
+                _ => None,
+            };
+            fails.map(|text| (Reply::error(500, text), Said::failed(text)))
+        }
+        ("activities/state", "GET") if state_id == Some("suspendData") => None,
+        ("activities/state", "PUT") if state_id == Some("suspendData") => None,
+        ("activities/state", "GET" | "PUT") if state_id == Some("LMS.LaunchData") => None,
+        ("activities/state", "GET") => None,
+        ("activities/state", _) => dropped("it keeps only the suspendData document, by PUT"),
+        _ => None,
+    }
 }
