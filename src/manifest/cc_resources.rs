@@ -244,8 +244,8 @@ mod tests {
             "<p>Name <em>one</em> cost &amp; &lt;b&gt;one&lt;/b&gt; benefit.</p>"
         );
         assert!(
-            xml.contains("&lt;p&gt;Name &lt;em&gt;"),
-            "entity-escaped:\n{xml}"
+            xml.contains("<![CDATA[<p>Name <em>"),
+            "in a CDATA section:\n{xml}"
         );
     }
 

@@ -154,7 +154,9 @@ mod tests {
         module.summary = None;
         module.lessons[0].summary = Some("  Costs\n& benefits ".into());
         let xml = write(&module, &testkit::rendered(&module));
-        assert!(xml.contains("<langstring lang=\"en-GB\">Costs &amp; benefits</langstring>"));
+        assert!(
+            xml.contains("<langstring lang=\"en-GB\"><![CDATA[Costs & benefits]]></langstring>")
+        );
         let root = testkit::parse(&xml);
         let course = root.one("course");
         assert_eq!(

@@ -120,7 +120,7 @@ mod tests {
     fn text_is_escaped_and_round_trips() {
         let module = testkit::module(1);
         let xml = write(&module, &testkit::rendered(&module));
-        assert!(xml.contains("<title>Lesson 1: &lt;Costs&gt; &amp; &quot;benefits&quot;</title>"));
+        assert!(xml.contains("<title><![CDATA[Lesson 1: <Costs> & \"benefits\"]]></title>"));
         let root = testkit::parse(&xml);
         let item = root.one("organizations").one("organization").one("item");
         assert_eq!(item.children[0].text, module.lessons[0].title);

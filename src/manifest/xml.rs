@@ -5,7 +5,7 @@ use super::{MANIFEST_PATH, ids};
 use crate::model::Module;
 use crate::output::Rendered;
 use quick_xml::Writer;
-use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::events::{BytesCData, BytesDecl, BytesEnd, BytesStart, BytesText, Event};
 
 /// An XML document being written: declaration `<?xml version="1.0" encoding="UTF-8"?>`, then
 /// elements indented by two spaces, one per line (text-only elements stay on their line).
@@ -38,10 +38,26 @@ impl Doc {
         self.event(Event::Empty(start(name, attrs)));
     }
 
-    /// Writes `<name attrs…>text</name>` on one line, the text escaped.
+    /// Writes `<name attrs…>text</name>` on one line, in a shape every LMS's parser keeps
+    /// whole: text that needs no escaping as it is; text holding `&`, `<` or `]]>` as a CDATA
+    /// section. Escaped, it would come apart in Moodle's SCORM parser, which takes the text
+    /// between entity references as separate pieces and drops the ones that trim to nothing
+    /// or to `0` (`Q&amp;A &lt;Intro&gt; &quot;x&quot;` is stored as `Q&A <Intro>"x"`,
+    /// `Score &lt; 0` as `Score <`; `lms-processing.md` §4).
     pub(super) fn text(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
         self.open(name, attrs);
-        self.event(Event::Text(BytesText::new(text)));
+        if text.contains(['&', '<']) || text.contains("]]>") {
+            // `]]>` cannot stand in a CDATA section: end it after `]]` and open another.
+            let parts: Vec<&str> = text.split("]]>").collect();
+            for (i, part) in parts.iter().enumerate() {
+                let open = if i > 0 { ">" } else { "" };
+                let close = if i + 1 < parts.len() { "]]" } else { "" };
+                let section = format!("{open}{part}{close}");
+                self.event(Event::CData(BytesCData::new(section)));
+            }
+        } else {
+            self.event(Event::Text(BytesText::from_escaped(text)));
+        }
         self.close(name);
     }
 
@@ -203,9 +219,48 @@ mod tests {
             doc.finish(),
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n\
              <a x=\"1 &lt; 2 &amp; &quot;3&quot;\">\n  \
-             <b>Fish &amp; &lt;chips&gt;</b>\n  \
+             <b><![CDATA[Fish & <chips>]]></b>\n  \
              <c href=\"d/e.html\"/>\n\
              </a>\n"
+        );
+    }
+
+    #[test]
+    fn text_is_written_in_a_shape_every_parser_keeps() {
+        let mut doc = Doc::new();
+        doc.text("a", &[], "Q&A <Intro> \"quoted\"");
+        doc.text("b", &[], "Plain > 'text'");
+        doc.text("c", &[], "x]]>y & ]]>");
+        let xml = doc.finish();
+        assert!(
+            xml.contains("<a><![CDATA[Q&A <Intro> \"quoted\"]]></a>"),
+            "{xml}"
+        );
+        assert!(xml.contains("<b>Plain > 'text'</b>"), "{xml}");
+        assert!(
+            xml.contains("<c><![CDATA[x]]]]><![CDATA[>y & ]]]]><![CDATA[>]]></c>"),
+            "{xml}"
+        );
+        // What an XML parser reads back is the text as given.
+        let mut reader = quick_xml::Reader::from_str(&xml);
+        let mut texts = Vec::new();
+        let mut current = String::new();
+        loop {
+            match reader.read_event().unwrap() {
+                quick_xml::events::Event::Start(_) => current.clear(),
+                quick_xml::events::Event::CData(t) => current.push_str(&t.into_inner()),
+                quick_xml::events::Event::Text(t) => current.push_str(&t.into_inner()),
+                quick_xml::events::Event::GeneralRef(r) => current.push_str(
+                    quick_xml::escape::resolve_predefined_entity(&r.into_inner()).unwrap(),
+                ),
+                quick_xml::events::Event::End(_) => texts.push(std::mem::take(&mut current)),
+                quick_xml::events::Event::Eof => break,
+                _ => {}
+            }
+        }
+        assert_eq!(
+            texts,
+            ["Q&A <Intro> \"quoted\"", "Plain > 'text'", "x]]>y & ]]>"]
         );
     }
 

@@ -257,6 +257,7 @@ impl El {
                     stack.last_mut().unwrap().children.push(done);
                 }
                 Event::Text(t) => stack.last_mut().unwrap().text += &t,
+                Event::CData(t) => stack.last_mut().unwrap().text += &t.into_inner(),
                 Event::GeneralRef(r) => {
                     let resolved = match r.resolve_char_ref().unwrap() {
                         Some(c) => c.to_string(),

@@ -307,3 +307,65 @@ fn an_item_may_launch_a_sub_manifest() {
     let found = codes(&fixtures().join("validate/LMS021/triggers"));
     assert_eq!(found, ["LMS021", "LMS021"]);
 }
+
+/// `LMS023`: titles full of `& < > " '` (and a `0` after an escape) as lessonpack writes them —
+/// CDATA sections — are stored whole by Moodle's SCORM parser, in both SCORM versions; the
+/// same titles escaped the usual way are not (the trigger fixture).
+#[test]
+fn our_titles_with_special_characters_survive_moodles_scorm_parser() {
+    let fx = crate::fixture::Fixture::copy("basic");
+    fx.replace(
+        "module.toml",
+        "title = \"First lesson\"",
+        "title = \"Q&A <Intro> \\\"quoted\\\" 'x' & 0 ]]> — fin\"",
+    );
+    fx.replace(
+        "module.toml",
+        "title = \"Basic module\"",
+        "title = \"Costs & <benefits> 0\"",
+    );
+    let out = tempfile::tempdir().unwrap();
+    let packages = crate::build::build(
+        fx.root(),
+        "module",
+        out.path(),
+        &["--target", "scorm12,scorm2004"],
+    );
+    assert_eq!(packages.len(), 2);
+    for package in packages {
+        let v = validate::validate(
+            &fx.root().join(&package),
+            &Options {
+                lms: vec![Lms::Moodle],
+            },
+        )
+        .unwrap();
+        let codes: Vec<_> = v.report.diagnostics.iter().map(|d| d.code).collect();
+        assert!(!codes.contains(&Some("LMS023")), "{package:?}: {codes:?}");
+        let unpacked = tempfile::tempdir().unwrap();
+        crate::build::unzip(&fx.root().join(&package), unpacked.path());
+        let manifest = std::fs::read_to_string(unpacked.path().join("imsmanifest.xml")).unwrap();
+        assert!(
+            manifest.contains(
+                "<title><![CDATA[Q&A <Intro> \"quoted\" 'x' & 0 ]]]]><![CDATA[> — fin]]></title>"
+            ),
+            "{manifest}"
+        );
+    }
+    let triggers = fixtures().join("validate/LMS023/triggers");
+    let v = validate::validate(
+        &triggers,
+        &Options {
+            lms: vec![Lms::Moodle],
+        },
+    )
+    .unwrap();
+    assert_eq!(v.report.diagnostics.len(), 1);
+    assert!(
+        v.report.diagnostics[0]
+            .message
+            .contains("stores this title as `Q&A <Intro>\"quoted\"&#8212; Score <`"),
+        "{:?}",
+        v.report.diagnostics[0].message
+    );
+}

@@ -133,6 +133,7 @@ pub static RULES: &[&Rule] = &[
     &lms::lms020::RULE,
     &lms::lms021::RULE,
     &lms::lms022::RULE,
+    &lms::lms023::RULE,
 ];
 
 /// The most findings one rule reports about one document or package before it only counts

@@ -62,7 +62,7 @@ fn validation_rejects_broken_cartridges() {
         assert_rejected(version, m, "a module item's title after its items", |x| {
             swap_blocks(
                 x,
-                "<title>Second:",
+                "<title><![CDATA[Second:",
                 "<item identifier=\"CCITEM-WEB-second",
                 "</item>",
             )

@@ -22,3 +22,4 @@ pub(crate) mod lms019;
 pub(crate) mod lms020;
 pub(crate) mod lms021;
 pub(crate) mod lms022;
+pub(crate) mod lms023;
