@@ -59,7 +59,7 @@ function storedResponse(version, profile, r) {
   if (profile === "openedx") {
     return r.scorm_data[version === "12" ? "cmi.comments" : "cmi.comments_from_learner.0.comment"] || "";
   }
-  if (profile === "moodle") {
+  if (profile.startsWith("moodle")) {
     const t = r.tracks;
     if (version === "12") return t["cmi.comments"] || "";
     const comments = Object.keys(t).filter((k) => /^cmi\.comments_from_learner\.\d+\.comment$/.test(k)).sort();
@@ -94,11 +94,11 @@ async function playToEnd(frame, { linger = 500 } = {}) {
 
 for (const version of ["12", "2004"]) {
   const pkg = version === "12" ? "video-scorm12" : "video-scorm2004";
-  for (const profile of ["scorm-again", "moodle", "openedx"]) {
+  for (const profile of ["scorm-again", "moodle", "moodle-standards", "openedx"]) {
     // The spec's 2004 runtime starts a new attempt after exit "normal"; Moodle reviews it;
     // 1.2 keeps the attempt.
     const newAttempt = profile === "scorm-again" && version === "2004";
-    const reviewed = profile === "moodle";
+    const reviewed = profile.startsWith("moodle");
 
     // A relaunch of a completed lesson: the page says so (Moodle: review mode), writes
     // nothing that undoes it, and the LMS still shows it completed with a full grade.

@@ -27,8 +27,8 @@ import { readCourse, startLms } from "./lms.mjs";
 const [root, reportPath] = process.argv.slice(2);
 const course = readCourse(root);
 const courseId = course.id;
-assert.equal(course.aus.length, 2, "the package has two lessons");
-const [lesson1, lesson2] = course.aus;
+assert.equal(course.aus.length, 3, "the package has three lessons");
+const [lesson1, lesson2, lesson3] = course.aus; // lesson 3 has no video
 const auId = lesson1.id;
 const auUrl = lesson1.url;
 const responseId = `${auId}:response`;
@@ -615,6 +615,37 @@ try {
       assert.equal(JSON.stringify(L.stateDocument(entry, "suspendData")), before, "the state document is unchanged");
       learner.checkCompletion();
       return [entry];
+    }, L);
+
+    await scenario(`${name}: lesson 3 without a video: reading the transcript completes, a relaunch keeps it`, async () => {
+      const entry = learner.launch(lesson3);
+      const tab = await openPage(L, entry);
+      await tab.setViewportSize({ width: 800, height: 400 });
+      await waitStatus(tab, strings.transcriptPath);
+      // Not on load: the learner reads down to the transcript's end.
+      await sleep(1000);
+      assert.ok(!sessionStatements(L, entry).some((s) => verb(s) === "completed"), "not completed on load");
+      await tab.mouse.move(400, 200);
+      for (let i = 0; i < 12; i += 1) {
+        await tab.mouse.wheel(0, 300);
+        await sleep(100);
+      }
+      await waitStatus(tab, strings.completed);
+      await until("passed", stored(entry, "passed", L), 20000);
+      await leave(L, tab, entry);
+      checkGraded(L, entry);
+      assert.equal(lessonEntry(L, entry, lesson3).completed, true);
+
+      const again = learner.launch(lesson3);
+      const relaunched = await openPage(L, again);
+      await waitStatus(relaunched, strings.completed);
+      await leave(L, relaunched, again);
+      assert.deepEqual(checkRegistration(L, learner.sessions.get(lesson3.id)), { completed: 1, passed: 1 });
+      assert.equal(lessonEntry(L, again, lesson3).completed, true, "still completed after the relaunch");
+      checkKept(learner.stateOf(lesson1), kept1, "lesson 1 after lesson 3");
+      checkGraded(L, again);
+      learner.checkCompletion();
+      return [entry, again];
     }, L);
 
     await scenario(`${name}: lesson 1 after lesson 2 keeps its position, response and completion`, async () => {

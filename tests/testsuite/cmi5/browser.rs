@@ -99,6 +99,12 @@ discussion = "discussion.md"
 
 [lessons.video]
 file = "media/lesson.webm"
+
+# No video: reading the transcript to its end completes the lesson.
+[[lessons]]
+id = "third-lesson"
+title = "Third lesson"
+transcript = "transcript.txt"
 "#;
 
 #[test]
