@@ -120,7 +120,8 @@ pub fn package_files(
         }
         Target::Cc => {
             let rendered = render::render(engine, module, Runtime::Local)?;
-            let mut files = manifest::cc::write(module, &rendered, options.cc_version);
+            let labels = manifest::cc::Labels::from_strings(engine.strings());
+            let mut files = manifest::cc::write(module, &rendered, options.cc_version, &labels);
             files.extend(flatten(rendered));
             files
         }

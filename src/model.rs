@@ -190,8 +190,9 @@ pub struct Cue {
 /// The discussion prompt of a lesson.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Discussion {
-    /// Title of the discussion topic (defaults to the lesson title).
-    pub title: String,
+    /// Title of the discussion topic, when the source gives one (`discussion-title`); else the
+    /// cartridge names it from the lesson's title.
+    pub title: Option<String>,
     /// The prompt as Markdown source.
     pub prompt_markdown: String,
 }

@@ -83,11 +83,14 @@ fn lesson_summary(lesson: &Lesson) -> String {
     let _ = writeln!(out, "    transcript: {transcript}");
     if let Some(discussion) = &lesson.discussion {
         let chars = discussion.prompt_markdown.chars().count();
-        let _ = writeln!(
-            out,
-            "    discussion: \"{}\", {chars} characters",
-            discussion.title
-        );
+        match &discussion.title {
+            Some(title) => {
+                let _ = writeln!(out, "    discussion: \"{title}\", {chars} characters");
+            }
+            None => {
+                let _ = writeln!(out, "    discussion: {chars} characters");
+            }
+        }
     }
     let rule = &lesson.completion;
     let response = if rule.require_response {

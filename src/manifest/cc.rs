@@ -31,6 +31,7 @@ use super::ids::{self, CcPart};
 use super::{MANIFEST_PATH, cc_resources, lom, scorm2004, xml};
 use crate::model::{Lesson, Module};
 use crate::output::{OutputFile, Rendered};
+use std::collections::BTreeMap;
 
 /// The Common Cartridge version to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +40,50 @@ pub enum CcVersion {
     V1_1,
     /// IMS CC 1.3: Canvas imports it; Moodle does not.
     V1_3,
+}
+
+/// The titles a cartridge gives a lesson's parts, from the module's interface strings (keys
+/// `cc-page`, `cc-page-transcript`, `cc-discussion`, `cc-video`, `cc-lti`; `{title}` is the
+/// lesson's title, `{site}` where the video is). The lesson itself is a module (Canvas) or
+/// section (Moodle) named by its title; each part says what it is, so no two read the same.
+#[derive(Debug, Clone)]
+pub struct Labels {
+    page: String,
+    page_transcript: String,
+    discussion: String,
+    video: String,
+    lti: String,
+}
+
+impl Labels {
+    /// The labels of a strings table (`render::Engine::strings`), English where it lacks one.
+    pub fn from_strings(strings: &BTreeMap<String, String>) -> Labels {
+        let english = crate::render::i18n::english();
+        let get = |key: &str| {
+            strings
+                .get(key)
+                .or_else(|| english.get(key))
+                .cloned()
+                .unwrap_or_else(|| "{title}".to_string())
+        };
+        Labels {
+            page: get("cc-page"),
+            page_transcript: get("cc-page-transcript"),
+            discussion: get("cc-discussion"),
+            video: get("cc-video"),
+            lti: get("cc-lti"),
+        }
+    }
+
+    /// The built-in English labels.
+    pub fn english() -> Labels {
+        Labels::from_strings(&crate::render::i18n::english())
+    }
+}
+
+/// `template` with `{title}` and `{site}` filled in.
+fn fill(template: &str, title: &str, site: &str) -> String {
+    template.replace("{title}", title).replace("{site}", site)
 }
 
 /// The cartridge's files besides the rendered pages: `imsmanifest.xml` first, then the
@@ -50,7 +95,12 @@ pub enum CcVersion {
 /// # Panics
 ///
 /// When `rendered` does not hold one non-empty file list per lesson.
-pub fn write(module: &Module, rendered: &Rendered, version: CcVersion) -> Vec<OutputFile> {
+pub fn write(
+    module: &Module,
+    rendered: &Rendered,
+    version: CcVersion,
+    labels: &Labels,
+) -> Vec<OutputFile> {
     assert_eq!(
         rendered.lessons.len(),
         module.lessons.len(),
@@ -62,7 +112,17 @@ pub fn write(module: &Module, rendered: &Rendered, version: CcVersion) -> Vec<Ou
         .lessons
         .iter()
         .zip(&rendered.lessons)
-        .map(|(lesson, files)| parts(module, lesson, files, shared, version, &mut documents))
+        .map(|(lesson, files)| {
+            parts(
+                module,
+                lesson,
+                files,
+                shared,
+                version,
+                labels,
+                &mut documents,
+            )
+        })
         .collect();
     let manifest = manifest(module, rendered, version, &lessons);
     let mut out = vec![OutputFile::bytes(MANIFEST_PATH, manifest)];
@@ -111,17 +171,23 @@ fn parts(
     files: &[OutputFile],
     shared: bool,
     version: CcVersion,
+    labels: &Labels,
     documents: &mut Vec<OutputFile>,
 ) -> Vec<Part> {
     let launch = files
         .first()
         .unwrap_or_else(|| panic!("lesson `{}` has no launch page", lesson.id));
     let title = xml::title(&lesson.title, None);
+    let page = if lesson.video.is_some() {
+        &labels.page
+    } else {
+        &labels.page_transcript
+    };
     let mut parts = vec![Part {
         part: CcPart::Page,
         item: ids::cc_item(lesson, CcPart::Page),
         resource: ids::cc_resource(lesson, CcPart::Page),
-        title: title.clone(),
+        title: xml::title(&fill(page, &title, ""), None),
         href: Some(launch.path.clone()),
         files: files
             .iter()
@@ -131,8 +197,11 @@ fn parts(
         depends_on_shared: shared,
     }];
     if let Some(discussion) = &lesson.discussion {
-        let doc = cc_resources::topic(discussion, version);
-        let topic_title = xml::title(&discussion.title, None);
+        let topic_title = match &discussion.title {
+            Some(given) => xml::title(given, None),
+            None => xml::title(&fill(&labels.discussion, &title, ""), None),
+        };
+        let doc = cc_resources::topic(&topic_title, discussion, version);
         let part = Part::document(
             CcPart::Discussion,
             lesson,
@@ -143,7 +212,7 @@ fn parts(
         parts.push(part);
     }
     if let Some((url, label)) = lesson.video.as_ref().and_then(cc_resources::video_link) {
-        let link_title = format!("{title} ({label})");
+        let link_title = xml::title(&fill(&labels.video, &title, label), None);
         let doc = cc_resources::web_link(&link_title, &url, version);
         let part = Part::document(
             CcPart::WebLink,
@@ -155,8 +224,9 @@ fn parts(
         parts.push(part);
     }
     if let Some(launch_url) = module.lti_launch_url.as_deref() {
-        let doc = cc_resources::lti_link(lesson, launch_url, version);
-        let part = Part::document(CcPart::Lti, lesson, title, ("lti", doc), documents);
+        let lti_title = xml::title(&fill(&labels.lti, &title, ""), None);
+        let doc = cc_resources::lti_link(lesson, &lti_title, launch_url, version);
+        let part = Part::document(CcPart::Lti, lesson, lti_title, ("lti", doc), documents);
         parts.push(part);
     }
     parts
@@ -273,7 +343,7 @@ mod tests {
         module.lti_launch_url = Some("https://lti.example.org/launch".into());
         let first = &mut module.lessons[0];
         first.discussion = Some(Discussion {
-            title: "Discuss".into(),
+            title: Some("Discuss".into()),
             prompt_markdown: "Why?".into(),
         });
         first.video = Some(Video {
@@ -301,7 +371,7 @@ mod tests {
         let module = module(2);
         let rendered = testkit::rendered(&module);
         for (version, suffix, lti) in [(CcVersion::V1_1, "1", "0"), (CcVersion::V1_3, "3", "3")] {
-            let files = write(&module, &rendered, version);
+            let files = write(&module, &rendered, version, &Labels::english());
             let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
             let expected = [
                 "imsmanifest.xml",
@@ -336,7 +406,7 @@ mod tests {
         let module = testkit::module(1);
         let mut rendered = testkit::rendered(&module);
         rendered.shared.clear();
-        let files = write(&module, &rendered, CcVersion::V1_1);
+        let files = write(&module, &rendered, CcVersion::V1_1, &Labels::english());
         let crate::output::Content::Bytes(xml) = &files[0].content else {
             panic!("generated")
         };
@@ -354,6 +424,6 @@ mod tests {
     fn rendered_files_must_match_the_lessons() {
         let module = testkit::module(2);
         let rendered = testkit::rendered(&testkit::module(1));
-        write(&module, &rendered, CcVersion::V1_3);
+        write(&module, &rendered, CcVersion::V1_3, &Labels::english());
     }
 }

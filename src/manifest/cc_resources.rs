@@ -47,13 +47,13 @@ fn root_attrs<'a>(namespace: &'a str, location: &'a str) -> [(&'a str, &'a str);
 /// The discussion topic: its title, and the prompt rendered to HTML (as the lesson page shows
 /// it, raw HTML in the source escaped) as `text/html` text, entity-escaped. Moodle makes a
 /// forum of it, Canvas a discussion.
-pub(super) fn topic(discussion: &Discussion, version: CcVersion) -> String {
+pub(super) fn topic(title: &str, discussion: &Discussion, version: CcVersion) -> String {
     let (namespace, schema) = version.spelling().topic;
     let location = xml::schema_location(&[(namespace, schema)]);
     let html = xml::valid_chars(&markdown::to_html(&discussion.prompt_markdown));
     let mut doc = xml::Doc::new();
     doc.open("topic", &root_attrs(namespace, &location));
-    doc.text("title", &[], &xml::title(&discussion.title, None));
+    doc.text("title", &[], &xml::title(title, None));
     doc.text("text", &[("texttype", "text/html")], html.trim_end());
     doc.close("topic");
     doc.finish()
@@ -75,7 +75,12 @@ pub(super) fn web_link(title: &str, url: &str, version: CcVersion) -> String {
 /// custom parameter [`LESSON_ID_PARAMETER`]. Elements in the order the Basic LTI schema fixes:
 /// title, description, custom, launch URLs, vendor. No keys: on import the LMS matches the URL
 /// to the tool already installed (`lti-cc-cmi5.md` §3.5).
-pub(super) fn lti_link(lesson: &Lesson, launch_url: &str, version: CcVersion) -> String {
+pub(super) fn lti_link(
+    lesson: &Lesson,
+    title: &str,
+    launch_url: &str,
+    version: CcVersion,
+) -> String {
     let cc = version.spelling().lti;
     let mut pairs = vec![cc];
     pairs.extend(LTI_LOCATIONS);
@@ -91,7 +96,7 @@ pub(super) fn lti_link(lesson: &Lesson, launch_url: &str, version: CcVersion) ->
         ("xsi:schemaLocation", location.as_str()),
     ];
     doc.open("cartridge_basiclti_link", &attrs);
-    doc.text("blti:title", &[], &xml::title(&lesson.title, None));
+    doc.text("blti:title", &[], title);
     if let Some(summary) = lesson.summary.as_deref().map(xml::clean)
         && !summary.is_empty()
     {
@@ -226,10 +231,10 @@ mod tests {
     #[test]
     fn topic_holds_title_and_escaped_html() {
         let discussion = Discussion {
-            title: " Discuss:\n <costs> ".into(),
+            title: Some(" Discuss:\n <costs> ".into()),
             prompt_markdown: "Name *one* cost & <b>one</b> benefit.".into(),
         };
-        let xml = topic(&discussion, CcVersion::V1_1);
+        let xml = topic("Discuss: <costs>", &discussion, CcVersion::V1_1);
         let root = testkit::parse(&xml);
         assert_eq!(root.name, "topic");
         assert_eq!(
@@ -264,7 +269,12 @@ mod tests {
                 "http://www.imsglobal.org/xsd/imslticc_v1p3",
             ),
         ] {
-            let xml = lti_link(&lesson, " https://lti.example.org/launch?a=1&b=2 ", version);
+            let xml = lti_link(
+                &lesson,
+                "Lesson: interactive lesson",
+                " https://lti.example.org/launch?a=1&b=2 ",
+                version,
+            );
             let root = testkit::parse(&xml);
             assert_eq!(root.attr("xmlns"), Some(ns));
             let names: Vec<&str> = root.children.iter().map(|c| c.name.as_str()).collect();
@@ -284,7 +294,7 @@ mod tests {
             assert_eq!(property.text, "lesson-1");
             let url = "https://lti.example.org/launch?a=1&b=2";
             assert_eq!(root.one("blti:launch_url").text, url);
-            assert_eq!(root.one("blti:title").text, lesson.title);
+            assert_eq!(root.one("blti:title").text, "Lesson: interactive lesson");
         }
     }
 }

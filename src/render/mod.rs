@@ -74,6 +74,11 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// The interface strings of the module's language (English where the table lacks one).
+    pub fn strings(&self) -> &i18n::Strings {
+        &self.strings
+    }
+
     /// Compiles the theme's templates for a module in `language`.
     ///
     /// Errors are problems in the user's theme; warnings (a language without a strings table)

@@ -87,7 +87,8 @@ pub(super) struct CueView<'a> {
 /// The discussion prompt.
 #[derive(Debug, Serialize)]
 pub(super) struct DiscussionView<'a> {
-    pub title: &'a str,
+    /// The topic's own title, when the source gives one (themes may show it).
+    pub title: Option<&'a str>,
     pub prompt_html: String,
 }
 
@@ -262,7 +263,7 @@ pub(super) fn lesson_page<'a>(
         cues,
         paragraphs,
         discussion: lesson.discussion.as_ref().map(|d| DiscussionView {
-            title: &d.title,
+            title: d.title.as_deref(),
             prompt_html: markdown::to_html(&d.prompt_markdown),
         }),
         config_json: config_json(module, lesson, runtime, &video, strings),

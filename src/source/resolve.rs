@@ -141,8 +141,7 @@ fn lesson(ctx: &mut Ctx<'_>, raw: LessonToml) -> Option<Lesson> {
             return None;
         }
         Some(Discussion {
-            title: text(&raw.discussion_title)
-                .unwrap_or_else(|| raw.title.get_ref().trim().to_string()),
+            title: text(&raw.discussion_title),
             prompt_markdown: prompt.trim_start_matches('\u{feff}').trim().to_string(),
         })
     });

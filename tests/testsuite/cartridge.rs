@@ -129,7 +129,7 @@ impl Cartridge {
     }
 
     fn write(module: Module, rendered: &Rendered, version: CcVersion) -> Cartridge {
-        let written = cc::write(&module, rendered, version);
+        let written = cc::write(&module, rendered, version, &cc::Labels::english());
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path().join("cartridge");
         let files = rendered
@@ -269,8 +269,12 @@ fn cartridges_are_deterministic_and_ship_no_schema_files() {
     let source = rich();
     let (module, rendered) = load(&source.dir);
     for version in VERSIONS {
-        let a = cc::write(&module, &rendered, version);
-        assert_eq!(a, cc::write(&module, &rendered, version), "{version:?}");
+        let a = cc::write(&module, &rendered, version, &cc::Labels::english());
+        assert_eq!(
+            a,
+            cc::write(&module, &rendered, version, &cc::Labels::english()),
+            "{version:?}"
+        );
         assert_eq!(a[0].path, "imsmanifest.xml");
         let paths: Vec<&str> = a.iter().map(|f| f.path.as_str()).collect();
         assert!(

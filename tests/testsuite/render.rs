@@ -55,6 +55,11 @@ fn the_sample_page_holds_the_lesson() {
     let page = text(&rendered, 0, "index.html");
     assert!(page.contains("<html lang=\"en-GB\" dir=\"ltr\">"), "{page}");
     assert!(page.contains("<h1>An international perspective</h1>"));
+    // The lesson and the module share a title: the page's title says it once.
+    assert!(
+        page.contains("<title>An international perspective</title>"),
+        "{page}"
+    );
     assert!(page.contains("Vicky Weizi Li, Lecturer in Business Informatics"));
     assert!(
         page.contains(

@@ -55,8 +55,10 @@ fn discussion_topics_carry_the_title_and_the_prompt() {
             topic.attr("xmlns"),
             version.document_namespace(CcPart::Discussion)
         );
+        // No `discussion-title`: named from the lesson's title, distinct from the lesson.
         let discussion = basic.module.lessons[0].discussion.as_ref().unwrap();
-        assert_eq!(topic.one("title").text, discussion.title);
+        assert_eq!(discussion.title, None);
+        assert_eq!(topic.one("title").text, "Discuss: First lesson");
         let text = topic.one("text");
         assert_eq!(text.attr("texttype"), Some("text/html"));
         let prompt =
@@ -74,8 +76,8 @@ fn discussion_topics_carry_the_title_and_the_prompt() {
         let topic = document(&rich, CcPart::Discussion, "second").unwrap();
         assert_eq!(
             topic.one("title").text,
-            "Second: <costs> & \"benefits\"",
-            "defaults to the lesson title"
+            "Discuss: Second: <costs> & \"benefits\"",
+            "named from the lesson title"
         );
         let expected = "Your turn Name one cost & one <b>benefit</b>. first second";
         assert_eq!(
@@ -94,7 +96,7 @@ fn discussion_topics_carry_the_title_and_the_prompt() {
             .filter(|i| i.attr("identifierref") == Some("TOPIC-second"))
             .map(|i| i.one("title").text.clone())
             .collect();
-        assert_eq!(titles, ["Second: <costs> & \"benefits\""]);
+        assert_eq!(titles, ["Discuss: Second: <costs> & \"benefits\""]);
     }
 }
 
@@ -131,7 +133,7 @@ fn web_links_point_at_the_video_page() {
                 .find(|l| l.id == lesson)
                 .unwrap()
                 .title;
-            assert_eq!(link.one("title").text, format!("{title} ({label})"));
+            assert_eq!(link.one("title").text, format!("{title}: video ({label})"));
         }
         let sample = Cartridge::build(&sample(), version);
         assert!(
@@ -170,7 +172,10 @@ fn lti_links_exist_only_with_a_launch_url_and_carry_the_lesson_id() {
             let link = document(&rich, CcPart::Lti, &lesson.id).unwrap();
             assert_eq!(link.name, "cartridge_basiclti_link");
             assert_eq!(link.attr("xmlns"), version.document_namespace(CcPart::Lti));
-            assert_eq!(link.one("blti:title").text, lesson.title);
+            assert_eq!(
+                link.one("blti:title").text,
+                format!("{}: interactive lesson", lesson.title)
+            );
             let url = "https://lessons.example.org/lti/launch";
             assert_eq!(link.one("blti:launch_url").text, url);
             assert_eq!(link.one("blti:secure_launch_url").text, url);

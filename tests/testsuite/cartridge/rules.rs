@@ -91,7 +91,22 @@ fn organization_is_root_then_one_titled_module_per_lesson_then_linked_items() {
                 assert_eq!(page.attr("type"), Some("webcontent"));
                 let launch = format!("lessons/{}/index.html", lesson.id);
                 assert_eq!(page.attr("href"), Some(launch.as_str()));
-                assert_eq!(items[0].one("title").text, lesson.title);
+                // The page says what it is, distinct from the module named by the lesson.
+                let suffix = if lesson.video.is_some() {
+                    "video and transcript"
+                } else {
+                    "transcript"
+                };
+                assert_eq!(
+                    items[0].one("title").text,
+                    format!("{}: {suffix}", lesson.title)
+                );
+                // No two items of a lesson share a title, nor with their module.
+                let mut titles: Vec<&str> =
+                    items.iter().map(|i| i.one("title").text.as_str()).collect();
+                titles.push(module_item.children[0].text.as_str());
+                let distinct: std::collections::BTreeSet<&str> = titles.iter().copied().collect();
+                assert_eq!(distinct.len(), titles.len(), "{titles:?}");
             }
         }
     }
@@ -191,7 +206,7 @@ fn renaming_titles_changes_no_identifier_or_path() {
     for (i, lesson) in after.lessons.iter_mut().enumerate() {
         lesson.title = format!("Renamed lesson {}", 9 - i);
         if let Some(d) = &mut lesson.discussion {
-            d.title = format!("Renamed topic {i}");
+            d.title = Some(format!("Renamed topic {i}"));
         }
     }
     for version in VERSIONS {
