@@ -15,7 +15,7 @@ pub const CUES: usize = 20_000;
 pub const LESSONS: usize = 1_000;
 /// All transcripts and prompts of a module together, counting a file once per lesson that
 /// names it: what the pages repeat.
-pub const TEXT_BYTES: u64 = 64 * 1024 * 1024;
+pub const TEXT_BYTES: u64 = 32 * 1024 * 1024;
 /// One theme file (template, stylesheet or strings table).
 pub const THEME_FILE_BYTES: u64 = 4 * 1024 * 1024;
 /// A bundled video or poster: files are streamed into the package, never held in memory,

@@ -394,7 +394,7 @@ fn oversized_and_overcounted_sources_are_refused_by_named_limits() {
         "the module has 1001 lessons, more than the 1000 a module may have",
     );
 
-    // 900 lessons naming the same 200 KB transcript: 176 MB of text for the pages to repeat.
+    // 900 lessons naming the same 200 KB transcript: 187 MB of text for the pages to repeat.
     let fx = Fixture::copy("basic");
     let mut toml = fx.read("module.toml");
     let lesson = toml.split_off(toml.find("[[lessons]]").unwrap());
@@ -409,6 +409,6 @@ fn oversized_and_overcounted_sources_are_refused_by_named_limits() {
     );
     refused(
         &fx,
-        "the transcripts and prompts of this module add up to more than 64.0 MiB",
+        "the transcripts and prompts of this module add up to more than 32.0 MiB",
     );
 }
