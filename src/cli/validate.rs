@@ -1,5 +1,7 @@
 //! `lessonpack validate PATH…`: findings for each package (human or JSON), exit 0 clean
-//! (warnings allowed unless denied), 1 errors found, 2 a path could not be read.
+//! (warnings allowed unless denied), 1 errors found, 2 a path could not be read. Every path
+//! given is reported, an unreadable one as its own entry in plain words; the exit status is
+//! the worst of them.
 
 use super::ExitStatus;
 use crate::diagnostic::Severity;
@@ -66,19 +68,60 @@ pub fn parse_lms(text: &str) -> anyhow::Result<Vec<Lms>> {
     Ok(out)
 }
 
+/// Why `path` could not be checked, in plain words: the outermost message ("`x` is
+/// neither a folder nor a zip archive", not the zip reader's own) or that it does not exist.
+fn unreadable(path: &std::path::Path, error: &anyhow::Error) -> String {
+    let missing = error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::NotFound)
+    });
+    if missing {
+        format!("`{}` does not exist", path.display())
+    } else {
+        error.to_string()
+    }
+}
+
+/// What to give instead of an unreadable path.
+const UNREADABLE_HELP: &str = "give a `.zip` or `.imscc` package, an extracted folder, or a bare `imsmanifest.xml` or `cmi5.xml`";
+
 /// Validates every path and prints the findings.
 pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     let options = Options {
         lms: parse_lms(&args.lms)?,
     };
-    let mut runs = Vec::new();
-    for path in &args.paths {
-        runs.push(validate::validate(path, &options)?);
-    }
+    // In the order given: a checked package, or the path and why it could not be checked.
+    let results: Vec<Result<validate::Validation, (PathBuf, String)>> = args
+        .paths
+        .iter()
+        .map(|path| {
+            validate::validate(path, &options).map_err(|e| (path.clone(), unreadable(path, &e)))
+        })
+        .collect();
     match args.format {
-        FormatArg::Json => super::out(&format!("{:#}\n", report::json(&runs)))?,
+        FormatArg::Json => {
+            let packages = results
+                .iter()
+                .map(|r| match r {
+                    Ok(run) => report::package(run),
+                    Err((path, message)) => report::unreadable(path, message, UNREADABLE_HELP),
+                })
+                .collect();
+            super::out(&format!("{:#}\n", report::document(packages)))?;
+        }
         FormatArg::Human => {
-            for run in &runs {
+            for result in &results {
+                let run = match result {
+                    Ok(run) => run,
+                    Err((path, message)) => {
+                        super::out(&format!(
+                            "error: {message}\n  = help: {UNREADABLE_HELP}\n\n{}: not checked\n",
+                            path.display()
+                        ))?;
+                        continue;
+                    }
+                };
                 let errors = run.report.count(Severity::Error);
                 let warnings = run.report.count(Severity::Warning);
                 let plural = |n: usize| if n == 1 { "" } else { "s" };
@@ -93,13 +136,15 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
             }
         }
     }
+    let runs: Vec<&validate::Validation> = results.iter().filter_map(|r| r.as_ref().ok()).collect();
+    let failed = results.len() - runs.len();
     let errors = runs.iter().any(|r| r.report.has_errors());
     let warnings = runs.iter().any(|r| r.report.count(Severity::Warning) > 0);
-    Ok(
-        if errors || (warnings && args.deny == Some(DenyArg::Warnings)) {
-            ExitStatus::Failure
-        } else {
-            ExitStatus::Success
-        },
-    )
+    Ok(if failed > 0 {
+        ExitStatus::Error
+    } else if errors || (warnings && args.deny == Some(DenyArg::Warnings)) {
+        ExitStatus::Failure
+    } else {
+        ExitStatus::Success
+    })
 }

@@ -8,13 +8,35 @@ use serde_json::{Value, json};
 
 /// The JSON document for the validations of one run.
 pub fn json(runs: &[Validation]) -> Value {
+    document(runs.iter().map(package).collect())
+}
+
+/// The report document holding `packages` (each from [`package`] or [`unreadable`]).
+pub fn document(packages: Vec<Value>) -> Value {
     json!({
         "schema": "lessonpack-validate/1",
-        "packages": runs.iter().map(package).collect::<Vec<_>>(),
+        "packages": packages,
     })
 }
 
-fn package(v: &Validation) -> Value {
+/// The entry of a path that could not be checked: `format` `unreadable`, no findings, the
+/// reason in `error` and what to do in `help`.
+pub fn unreadable(path: &std::path::Path, message: &str, help: &str) -> Value {
+    json!({
+        "path": path.display().to_string(),
+        "format": "unreadable",
+        "format_label": "not checked",
+        "manifest": null,
+        "errors": 0,
+        "warnings": 0,
+        "findings": [],
+        "error": message,
+        "help": help,
+    })
+}
+
+/// One checked package's entry.
+pub fn package(v: &Validation) -> Value {
     let findings: Vec<Value> = v
         .report
         .diagnostics

@@ -369,3 +369,70 @@ fn our_titles_with_special_characters_survive_moodles_scorm_parser() {
         v.report.diagnostics[0].message
     );
 }
+
+/// A batch reports every path it was given, in order — an unreadable one as its own entry in
+/// plain words (not the zip reader's jargon) — and exits with the worst status.
+#[test]
+fn a_batch_reports_every_path_and_exits_with_the_worst_status() {
+    let root = fixtures().join("validate");
+    let scratch = tempfile::tempdir().unwrap();
+    let not_zip = scratch.path().join("notes.zip");
+    std::fs::write(&not_zip, "not a zip").unwrap();
+    let missing = scratch.path().join("missing.zip");
+    let clean = root.join("REF002/clean");
+    let bad = root.join("REF002/triggers");
+    let paths = [&clean, &not_zip, &bad, &missing];
+    let run = |format: &str| {
+        let mut cmd = Command::cargo_bin("lessonpack").unwrap();
+        cmd.args(["validate", "--format", format]).args(paths);
+        cmd.output().unwrap()
+    };
+    let human = run("human");
+    assert_eq!(
+        human.status.code(),
+        Some(2),
+        "an unreadable path is the worst"
+    );
+    let text = String::from_utf8_lossy(&human.stdout);
+    let at = |needle: String| {
+        text.find(&needle)
+            .unwrap_or_else(|| panic!("`{needle}` not in:\n{text}"))
+    };
+    let order = [
+        at(format!("{}: SCORM 1.2 — 0 errors", clean.display())),
+        at(format!(
+            "`{}` is neither a folder nor a zip archive",
+            not_zip.display()
+        )),
+        at(format!("{}: SCORM 1.2 — 1 error", bad.display())),
+        at(format!("`{}` does not exist", missing.display())),
+    ];
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{text}");
+    assert!(!text.contains("EOCD"), "{text}");
+
+    let json = run("json");
+    assert_eq!(json.status.code(), Some(2));
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let formats: Vec<&str> = doc["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["format"].as_str().unwrap())
+        .collect();
+    assert_eq!(formats, ["scorm12", "unreadable", "scorm12", "unreadable"]);
+    assert!(
+        doc["packages"][3]["error"]
+            .as_str()
+            .unwrap()
+            .ends_with("does not exist")
+    );
+
+    // Without an unreadable path, the worst is the errors found: 1.
+    let mut cmd = Command::cargo_bin("lessonpack").unwrap();
+    let errors = cmd
+        .args(["validate"])
+        .args([&clean, &bad])
+        .output()
+        .unwrap();
+    assert_eq!(errors.status.code(), Some(1));
+}
