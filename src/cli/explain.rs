@@ -20,13 +20,18 @@ pub fn run(args: ExplainArgs) -> anyhow::Result<ExitStatus> {
         anyhow::anyhow!("no rule `{code}` (run `lessonpack explain` for the list)")
     })?;
     super::out(&format!(
-        "{} {} ({}; LMSs: {})\n\n{}\n\n{}\n",
+        "{} {} ({}; LMSs: {})\n\n{}\n\n{}\n\n\
+         To change how `validate` reports it: `--allow {code}` drops its findings, `--warn {code}` \
+         reports them as warnings, `--deny {code}` as errors; or list it under `allow`, `warn` or \
+         `deny` in the `[validate]` table of a `{config}` in the folder `validate` runs in.\n",
         rule.code,
         rule.name,
         rule.severity_name(),
         rule.lms_label(),
         rule.summary,
-        rule.doc
+        rule.doc,
+        code = rule.code,
+        config = super::validate::CONFIG_FILE,
     ))?;
     Ok(ExitStatus::Success)
 }

@@ -109,8 +109,12 @@ pub enum Command {
     Lti(lti::LtiArgs),
     /// Check SCORM, Common Cartridge and cmi5 packages (any producer's) offline, per LMS.
     ///
+    /// Every path is reported, an unreadable one too. `--allow`/`--warn`/`--deny` (and the
+    /// same lists under `[validate]` in a `lessonpack.toml` in the current folder) change how
+    /// a rule's findings count.
+    ///
     /// Exit status: 0 no errors (warnings allowed unless `--deny warnings`), 1 errors found,
-    /// 2 a path could not be read or bad usage.
+    /// 2 a path could not be read or bad usage (the worst of the paths given).
     Validate(validate::ValidateArgs),
     /// Explain a validation rule by code (`PKG002`), or list all rules.
     Explain(explain::ExplainArgs),

@@ -22,9 +22,95 @@ pub struct ValidateArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "human", value_name = "FORMAT")]
     pub format: FormatArg,
-    /// Treat warnings as errors (`--deny warnings`).
-    #[arg(long, value_enum, value_name = "WHAT")]
-    pub deny: Option<DenyArg>,
+    /// Drop the findings of these rules (codes or names, comma-separated; repeatable).
+    #[arg(long, value_name = "CODE,…")]
+    pub allow: Vec<String>,
+    /// Report these rules' findings as warnings.
+    #[arg(long, value_name = "CODE,…")]
+    pub warn: Vec<String>,
+    /// Report these rules' findings as errors; `warnings`: every warning counts as an error.
+    #[arg(long, value_name = "CODE,…|warnings")]
+    pub deny: Vec<String>,
+}
+
+/// What `--allow`, `--warn` and `--deny` (and `lessonpack.toml`'s `[validate]`) ask for.
+#[derive(Debug, Default)]
+struct Controls {
+    allow: Vec<&'static str>,
+    warn: Vec<&'static str>,
+    deny: Vec<&'static str>,
+    deny_warnings: bool,
+}
+
+/// `lessonpack.toml` in the current folder: `[validate]` with `allow`, `warn`, `deny`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigFile {
+    #[serde(default)]
+    validate: ConfigValidate,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConfigValidate {
+    #[serde(default)]
+    allow: Vec<String>,
+    #[serde(default)]
+    warn: Vec<String>,
+    #[serde(default)]
+    deny: Vec<String>,
+}
+
+/// The file of project settings `validate` reads from the current folder.
+pub const CONFIG_FILE: &str = "lessonpack.toml";
+
+impl Controls {
+    /// The controls of `lessonpack.toml` (when there is one) and of the command line.
+    fn read(args: &ValidateArgs) -> anyhow::Result<Controls> {
+        let config = match std::fs::read_to_string(CONFIG_FILE) {
+            Ok(text) => toml::from_str::<ConfigFile>(&text)
+                .map_err(|e| anyhow::anyhow!("`{CONFIG_FILE}`: {}", e.message()))?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ConfigFile::default(),
+            Err(e) => return Err(anyhow::anyhow!("cannot read `{CONFIG_FILE}`: {e}")),
+        };
+        let mut controls = Controls::default();
+        let lists = [
+            (&config.validate.allow, &args.allow, 0),
+            (&config.validate.warn, &args.warn, 1),
+            (&config.validate.deny, &args.deny, 2),
+        ];
+        for (from_file, from_args, which) in lists {
+            for name in from_file.iter().chain(from_args).flat_map(|l| l.split(',')) {
+                let name = name.trim();
+                if name.is_empty() {
+                    continue;
+                }
+                if which == 2 && name.eq_ignore_ascii_case("warnings") {
+                    controls.deny_warnings = true;
+                    continue;
+                }
+                let rule = crate::validate::rules::find(name).ok_or_else(|| {
+                    anyhow::anyhow!("no rule `{name}` (run `lessonpack explain` for the list)")
+                })?;
+                [&mut controls.allow, &mut controls.warn, &mut controls.deny][which]
+                    .push(rule.code);
+            }
+        }
+        Ok(controls)
+    }
+
+    /// Applies the controls to one package's findings.
+    fn apply(&self, run: &mut validate::Validation) {
+        let diagnostics = &mut run.report.diagnostics;
+        diagnostics.retain(|d| !d.code.is_some_and(|c| self.allow.contains(&c)));
+        for d in diagnostics.iter_mut() {
+            match d.code {
+                Some(c) if self.deny.contains(&c) => d.severity = Severity::Error,
+                Some(c) if self.warn.contains(&c) => d.severity = Severity::Warning,
+                _ => {}
+            }
+        }
+    }
 }
 
 /// `--format` values.
@@ -34,13 +120,6 @@ pub enum FormatArg {
     Human,
     /// One JSON document (`lessonpack-validate/1`, see the README).
     Json,
-}
-
-/// `--deny` values.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum DenyArg {
-    /// Warnings make the exit status 1.
-    Warnings,
 }
 
 /// Parses `--lms`.
@@ -91,12 +170,16 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     let options = Options {
         lms: parse_lms(&args.lms)?,
     };
+    let controls = Controls::read(&args)?;
     // In the order given: a checked package, or the path and why it could not be checked.
     let results: Vec<Result<validate::Validation, (PathBuf, String)>> = args
         .paths
         .iter()
         .map(|path| {
-            validate::validate(path, &options).map_err(|e| (path.clone(), unreadable(path, &e)))
+            let mut run = validate::validate(path, &options)
+                .map_err(|e| (path.clone(), unreadable(path, &e)))?;
+            controls.apply(&mut run);
+            Ok(run)
         })
         .collect();
     match args.format {
@@ -142,7 +225,7 @@ pub fn run(args: ValidateArgs) -> anyhow::Result<ExitStatus> {
     let warnings = runs.iter().any(|r| r.report.count(Severity::Warning) > 0);
     Ok(if failed > 0 {
         ExitStatus::Error
-    } else if errors || (warnings && args.deny == Some(DenyArg::Warnings)) {
+    } else if errors || (warnings && controls.deny_warnings) {
         ExitStatus::Failure
     } else {
         ExitStatus::Success

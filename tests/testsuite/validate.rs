@@ -436,3 +436,75 @@ fn a_batch_reports_every_path_and_exits_with_the_worst_status() {
         .unwrap();
     assert_eq!(errors.status.code(), Some(1));
 }
+
+/// `--allow`, `--warn`, `--deny` (codes or names) and the same lists in `lessonpack.toml`'s
+/// `[validate]` table change what `validate` reports and its exit status; an unknown rule is a
+/// usage error; `explain` says how.
+#[test]
+fn rule_controls_change_severities_from_the_command_line_and_lessonpack_toml() {
+    let root = fixtures().join("validate");
+    let bad = root.join("REF002/triggers");
+    let warn = root.join("REF007/triggers");
+    let dir = tempfile::tempdir().unwrap();
+    let run = |args: &[&str], path: &Path| {
+        let out = Command::cargo_bin("lessonpack")
+            .unwrap()
+            .current_dir(dir.path())
+            .args(["validate", "--format", "json"])
+            .args(args)
+            .arg(path)
+            .output()
+            .unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        let severities: Vec<String> = doc["packages"][0]["findings"]
+            .as_array()
+            .map(|f| {
+                f.iter()
+                    .map(|x| x["severity"].as_str().unwrap().to_string())
+                    .collect()
+            })
+            .unwrap_or_default();
+        (out.status.code(), severities)
+    };
+    assert_eq!(run(&[], &bad), (Some(1), vec!["error".to_string()]));
+    assert_eq!(
+        run(&["--warn", "REF002"], &bad),
+        (Some(0), vec!["warning".to_string()])
+    );
+    assert_eq!(
+        run(&["--allow", "dangling-identifierref"], &bad),
+        (Some(0), vec![])
+    );
+    assert_eq!(run(&[], &warn), (Some(0), vec!["warning".to_string()]));
+    assert_eq!(
+        run(&["--deny", "REF007"], &warn),
+        (Some(1), vec!["error".to_string()])
+    );
+    assert_eq!(run(&["--deny", "warnings"], &warn).0, Some(1));
+    assert_eq!(run(&["--warn", "NOPE1"], &bad).0, Some(2));
+
+    std::fs::write(
+        dir.path().join("lessonpack.toml"),
+        "[validate]\nallow = [\"REF002\"]\ndeny = [\"REF007\"]\n",
+    )
+    .unwrap();
+    assert_eq!(run(&[], &bad), (Some(0), vec![]));
+    assert_eq!(run(&[], &warn), (Some(1), vec!["error".to_string()]));
+    std::fs::write(
+        dir.path().join("lessonpack.toml"),
+        "[validate]\nalow = []\n",
+    )
+    .unwrap();
+    assert_eq!(run(&[], &bad).0, Some(2), "a misspelt key is refused");
+
+    let explained = Command::cargo_bin("lessonpack")
+        .unwrap()
+        .args(["explain", "REF002"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&explained.stdout);
+    assert!(
+        text.contains("`--allow REF002` drops its findings"),
+        "{text}"
+    );
+}
