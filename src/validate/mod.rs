@@ -36,6 +36,12 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+/// The most findings one rule reports about one package (then one more saying how many were
+/// left out).
+pub const MAX_PER_RULE: usize = 100;
+/// The most findings of one package in all.
+pub const MAX_FINDINGS: usize = 1000;
+
 /// What to check for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Options {
@@ -215,7 +221,26 @@ fn validate_container(path: &Path, mut container: Container, options: &Options) 
     let mut report = Report::default();
     let mut found = Vec::new();
     for rule in rules::RULES {
-        (rule.check)(&cx, &mut found);
+        // Each rule's findings, bounded whatever the package holds (most rules count their
+        // repeats themselves; this catches any that does not).
+        let mut mine = Vec::new();
+        (rule.check)(&cx, &mut mine);
+        let left = mine.len().saturating_sub(MAX_PER_RULE);
+        mine.truncate(MAX_PER_RULE);
+        found.extend(mine);
+        if left > 0 {
+            found.push(rule.finding(format!(
+                "{left} more `{}` findings (only the first {MAX_PER_RULE} are shown)",
+                rule.code
+            )));
+        }
+        if found.len() >= MAX_FINDINGS {
+            found.truncate(MAX_FINDINGS);
+            found.push(Diagnostic::warning(format!(
+                "the report stops at {MAX_FINDINGS} findings; fix these and validate again"
+            )));
+            break;
+        }
     }
     for mut d in found {
         if !d.lms.is_empty() {

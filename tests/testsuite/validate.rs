@@ -508,3 +508,51 @@ fn rule_controls_change_severities_from_the_command_line_and_lessonpack_toml() {
         "{text}"
     );
 }
+
+/// A manifest naming 100,000 files that are not there: the report counts them instead of
+/// listing them, so it stays small whatever the package holds.
+#[test]
+fn a_hundred_thousand_missing_files_are_counted_not_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let files: String = (0..100_000)
+        .map(|i| format!("      <file href=\"missing/f{i}.html\"/>\n"))
+        .collect();
+    let clean =
+        std::fs::read_to_string(fixtures().join("validate/REF002/clean/imsmanifest.xml")).unwrap();
+    let manifest = clean.replacen(
+        "<file href=\"index.html\"/>",
+        &format!("<file href=\"index.html\"/>\n{files}"),
+        1,
+    );
+    assert_ne!(manifest, clean);
+    std::fs::write(dir.path().join("imsmanifest.xml"), manifest).unwrap();
+    std::fs::write(dir.path().join("index.html"), "<html></html>").unwrap();
+    let out = Command::cargo_bin("lessonpack")
+        .unwrap()
+        .args(["validate", "--format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        out.stdout.len() < 64 * 1024,
+        "{} bytes of JSON",
+        out.stdout.len()
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let missing: Vec<&serde_json::Value> = doc["packages"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "REF005")
+        .collect();
+    assert_eq!(missing.len(), 21, "20 listed and one count");
+    assert!(
+        missing[20]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("99980 more files the manifest names are not in the package"),
+        "{}",
+        missing[20]["message"]
+    );
+}

@@ -16,12 +16,20 @@ pub(crate) static RULE: Rule = Rule {
 };
 
 fn check(cx: &Cx<'_>, out: &mut Vec<Diagnostic>) {
-    for r in refcheck::references(cx) {
-        if r.lookup == Lookup::Missing {
+    let each = refcheck::references(cx)
+        .into_iter()
+        .filter(|r| r.lookup == Lookup::Missing)
+        .map(|r| {
             let d = RULE
                 .finding(format!("`{}` is not in the package", r.path))
                 .with_help("add the file or correct the path");
-            out.push(cx.at(d, r.span));
-        }
+            cx.at(d, r.span)
+        });
+    let left = super::super::push_first(out, each);
+    if left > 0 {
+        out.push(RULE.finding(format!(
+            "{left} more files the manifest names are not in the package (only the first {} are shown)",
+            super::super::MAX_REPEATS
+        )));
     }
 }
