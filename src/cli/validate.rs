@@ -63,10 +63,18 @@ struct ConfigValidate {
 
 /// The file of project settings `validate` reads from the current folder.
 pub const CONFIG_FILE: &str = "lessonpack.toml";
+/// The largest `lessonpack.toml` read.
+const CONFIG_LIMIT: u64 = 1024 * 1024;
 
 impl Controls {
     /// The controls of `lessonpack.toml` (when there is one) and of the command line.
     fn read(args: &ValidateArgs) -> anyhow::Result<Controls> {
+        // A settings file is a few lines; anything much larger is not one.
+        let too_large = std::fs::metadata(CONFIG_FILE).is_ok_and(|m| m.len() > CONFIG_LIMIT);
+        anyhow::ensure!(
+            !too_large,
+            "`{CONFIG_FILE}` is larger than {CONFIG_LIMIT} bytes; it holds a few lists of rule codes"
+        );
         let config = match std::fs::read_to_string(CONFIG_FILE) {
             Ok(text) => toml::from_str::<ConfigFile>(&text)
                 .map_err(|e| anyhow::anyhow!("`{CONFIG_FILE}`: {}", e.message()))?,

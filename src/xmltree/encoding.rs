@@ -341,23 +341,11 @@ fn eight_bit(bytes: &[u8]) -> Decoded {
             let (text, found) = utf8(bytes, &format!("it declares `{name}`"));
             (text, Encoding::Utf8, found)
         }
-        Named::Ascii => {
-            let found = bytes.iter().position(|b| !b.is_ascii()).and_then(|at| {
-                problem(
-                    XmlErrorKind::Encoding,
-                    at,
-                    format!(
-                        "byte 0x{:02X} is not ASCII, but the document declares `{name}`",
-                        bytes[at]
-                    ),
-                )
-            });
-            (
-                String::from_utf8_lossy(bytes).into_owned(),
-                Encoding::Utf8,
-                found,
-            )
-        }
+        Named::Ascii => (
+            String::from_utf8_lossy(bytes).into_owned(),
+            Encoding::Utf8,
+            not_ascii(bytes, 0, &name),
+        ),
         Named::Utf16 => (
             String::from_utf8_lossy(bytes).into_owned(),
             Encoding::Utf8,
